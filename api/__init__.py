@@ -1,0 +1,1 @@
+"""ED Skills Pathways API: skills taxonomy, team audits, gap analysis and recommendations."""

@@ -1,0 +1,74 @@
+"""Application factory: plugins, routes and problem-details error handling."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import version as package_version
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Server
+
+from api.audits.routes import AuditController
+from api.councils.routes import CouncilController
+from api.db.engine import alchemy_config, create_engine
+from api.errors import EXCEPTION_HANDLERS
+from api.framework.routes import FrameworkController
+from api.framework.store import FrameworkStore
+from api.matching.routes import MatchController
+from api.needs.routes import AnalysisController, NeedsController
+from api.recommendations.routes import LearningSetController, RecommendationController
+from api.reports.routes import ReportController
+from api.settings import Settings
+from api.system.routes import SystemController
+
+API_TITLE = "ED Skills Pathways API"
+
+
+def _version() -> str:
+    try:
+        return package_version("edskills")
+    except Exception:  # pragma: no cover - running from a source tree without install
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    version = _version()
+    engine = create_engine(settings)
+    return Litestar(
+        route_handlers=[
+            SystemController,
+            FrameworkController,
+            MatchController,
+            CouncilController,
+            AuditController,
+            NeedsController,
+            AnalysisController,
+            ReportController,
+            RecommendationController,
+            LearningSetController,
+        ],
+        plugins=[SQLAlchemyPlugin(config=alchemy_config(engine))],
+        on_shutdown=[engine.dispose],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings, "version": version, "framework_store": FrameworkStore()}),
+        openapi_config=OpenAPIConfig(
+            title=API_TITLE,
+            version=version,
+            description=(
+                "Skills taxonomy, team skill audits, gap analysis and recommendations for economic "
+                "development teams in UK local government. Errors are RFC 9457 problem details."
+            ),
+            path="/schema",
+            servers=[Server(url="/")],
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin(), SwaggerRenderPlugin()],
+            use_handler_docstrings=True,
+        ),
+        debug=False,
+    )

@@ -1,0 +1,421 @@
+"""Council-scoped audits, members, assessments, spreadsheet import and export.
+
+Every handler needs a key for the council in the path (or ``admin``): see ``api.auth``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar.datastructures import ResponseHeader, State, UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, HeaderParameter, JSONBody, PathParameter, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audits import service
+from api.audits.importing import plan_import
+from api.audits.schemas import (
+    AssessmentBulk,
+    AuditCreate,
+    AuditOut,
+    AuditPage,
+    AuditUpdate,
+    BulkResult,
+    ImportMapping,
+    ImportPlan,
+    Layout,
+    MemberCreate,
+    MemberOut,
+    MemberPage,
+    MemberUpdate,
+    Source,
+)
+from api.audits.spreadsheets import SpreadsheetError, read_grid, write_csv, write_xlsx
+from api.auth import provide_council
+from api.db.models import Audit
+from api.errors import FieldError, ProblemError, problem_responses
+from api.framework.routes import provide_store, thresholds
+from api.framework.store import FrameworkStore
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from taxonomy.index import FrameworkIndex
+
+AUDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
+IMPORT_ERRORS = problem_responses(400, 401, 403, 404, 413, 415, 422)
+ETAG = [
+    ResponseHeader(
+        name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True
+    )
+]
+
+AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
+MemberRef = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$", max_length=40)]
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", max_length=200, required=False)]
+
+
+async def _index(store: FrameworkStore, session: AsyncSession, audit: Audit) -> FrameworkIndex:
+    _, index = await store.resolve(session, audit.framework_version)
+    return index
+
+
+@dataclass
+class ImportUpload:
+    """Multipart form: the spreadsheet, and optionally the JSON mapping that confirms the plan."""
+
+    file: UploadFile
+    mapping: str | None = None
+
+
+class ImportFailed(ProblemError):
+    status_code = 422
+    problem_type = "import-not-ready"
+
+
+class AuditController(Controller):
+    path = "/v1/councils/{code:str}/audits"
+    tags = ["audits"]
+    dependencies = {
+        "council": Provide(provide_council),
+        "store": Provide(provide_store, sync_to_thread=False),
+    }
+
+    @post(
+        "/",
+        operation_id="createAudit",
+        summary="Start an audit",
+        responses=AUDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def create_audit(
+        self,
+        data: JSONBody[AuditCreate],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[AuditOut]:
+        audit = await service.create_audit(db_session, store, council, data)
+        return Response(
+            await service.audit_out(db_session, audit),
+            status_code=201,
+            headers={"ETag": service.etag("audit", audit.id, audit.revision)},
+        )
+
+    @get(
+        "/",
+        operation_id="listAudits",
+        summary="The council's audits",
+        responses=AUDIT_ERRORS,
+        response_headers=PAGE_HEADERS,
+    )
+    async def list_audits(
+        self,
+        request: Request[Any, Any, Any],
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[AuditPage]:
+        items, total = await service.list_audits(db_session, council, limit, offset)
+        page = AuditPage(items=items, total=total, limit=limit, offset=offset)
+        return Response(page, headers=page_headers(request, total, limit, offset))
+
+    @get(
+        "/{audit_id:uuid}",
+        operation_id="getAudit",
+        summary="One audit",
+        responses=AUDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def get_audit(
+        self, audit_id: AuditId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+    ) -> Response[AuditOut]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        return Response(
+            await service.audit_out(db_session, audit),
+            headers={"ETag": service.etag("audit", audit.id, audit.revision)},
+        )
+
+    @patch(
+        "/{audit_id:uuid}",
+        operation_id="updateAudit",
+        summary="Change an audit's title or date",
+        responses=AUDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def update_audit(
+        self,
+        audit_id: AuditId,
+        data: JSONBody[AuditUpdate],
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+        if_match: IfMatch = None,
+    ) -> Response[AuditOut]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        await service.update_audit(audit, data, if_match)
+        await db_session.flush()
+        return Response(
+            await service.audit_out(db_session, audit),
+            headers={"ETag": service.etag("audit", audit.id, audit.revision)},
+        )
+
+    @delete(
+        "/{audit_id:uuid}",
+        operation_id="deleteAudit",
+        summary="Delete an audit and everything in it",
+        responses=AUDIT_ERRORS,
+    )
+    async def delete_audit(
+        self, audit_id: AuditId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+    ) -> None:
+        await service.delete_audit(db_session, await service.get_audit(db_session, council, audit_id))
+
+    # --- members ---------------------------------------------------------------------------
+
+    @get(
+        "/{audit_id:uuid}/members",
+        operation_id="listMembers",
+        summary="Members with their levels",
+        responses=AUDIT_ERRORS,
+        response_headers=PAGE_HEADERS,
+    )
+    async def list_members(
+        self,
+        request: Request[Any, Any, Any],
+        audit_id: AuditId,
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[MemberPage]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        items, total = await service.list_members(db_session, audit, limit, offset)
+        page = MemberPage(items=items, total=total, limit=limit, offset=offset)
+        return Response(page, headers=page_headers(request, total, limit, offset))
+
+    @post(
+        "/{audit_id:uuid}/members",
+        operation_id="createMember",
+        summary="Add a member",
+        responses=AUDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def create_member(
+        self,
+        audit_id: AuditId,
+        data: JSONBody[MemberCreate],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[MemberOut]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        member = await service.create_member(db_session, await _index(store, db_session, audit), audit, data)
+        return Response(
+            await service.member_out(db_session, member),
+            status_code=201,
+            headers={"ETag": service.etag("member", member.id, member.revision)},
+        )
+
+    @get(
+        "/{audit_id:uuid}/members/{reference:str}",
+        operation_id="getMember",
+        summary="One member",
+        responses=AUDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def get_member(
+        self,
+        audit_id: AuditId,
+        reference: MemberRef,
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[MemberOut]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        member = await service.get_member(db_session, audit, reference)
+        return Response(
+            await service.member_out(db_session, member),
+            headers={"ETag": service.etag("member", member.id, member.revision)},
+        )
+
+    @patch(
+        "/{audit_id:uuid}/members/{reference:str}",
+        operation_id="updateMember",
+        summary="Correct a member",
+        responses=AUDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def update_member(
+        self,
+        audit_id: AuditId,
+        reference: MemberRef,
+        data: JSONBody[MemberUpdate],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        if_match: IfMatch = None,
+    ) -> Response[MemberOut]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        member = await service.get_member(db_session, audit, reference)
+        index = await _index(store, db_session, audit)
+        await service.update_member(db_session, index, audit, member, data, if_match)
+        await db_session.flush()
+        return Response(
+            await service.member_out(db_session, member),
+            headers={"ETag": service.etag("member", member.id, member.revision)},
+        )
+
+    @delete(
+        "/{audit_id:uuid}/members/{reference:str}",
+        operation_id="deleteMember",
+        summary="Erase a member and all their assessments",
+        responses=AUDIT_ERRORS,
+    )
+    async def delete_member(
+        self,
+        audit_id: AuditId,
+        reference: MemberRef,
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+    ) -> None:
+        audit = await service.get_audit(db_session, council, audit_id)
+        await service.delete_member(db_session, audit, await service.get_member(db_session, audit, reference))
+
+    @put(
+        "/{audit_id:uuid}/assessments",
+        operation_id="upsertAssessments",
+        summary="Write a whole matrix of assessments (all or nothing)",
+        responses=AUDIT_ERRORS,
+    )
+    async def upsert_assessments(
+        self,
+        audit_id: AuditId,
+        data: JSONBody[AssessmentBulk],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> BulkResult:
+        audit = await service.get_audit(db_session, council, audit_id)
+        index = await _index(store, db_session, audit)
+        return await service.bulk_assessments(db_session, index, audit, data.assessments)
+
+    # --- import and export -----------------------------------------------------------------
+
+    @post(
+        "/{audit_id:uuid}/import",
+        operation_id="importSpreadsheet",
+        status_code=200,
+        summary="Import a CSV or XLSX skills matrix (dry run first)",
+        responses=IMPORT_ERRORS,
+    )
+    async def import_spreadsheet(
+        self,
+        audit_id: AuditId,
+        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        state: State,
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        dry_run: Annotated[bool, QueryParameter(description="Only plan: write nothing.")] = False,
+        header_row: Annotated[
+            int | None, QueryParameter(ge=1, le=1000, description="1-based header row.")
+        ] = None,
+        layout: Annotated[
+            Layout | None, QueryParameter(description="Default: detected from headers.")
+        ] = None,
+        source: Annotated[
+            Source, QueryParameter(description="Source of levels in a wide layout.")
+        ] = "manager",
+    ) -> ImportPlan:
+        audit = await service.get_audit(db_session, council, audit_id)
+        index = await _index(store, db_session, audit)
+        mapping = _mapping(data.mapping)
+        content = await data.file.read()
+        try:
+            grid = await to_thread.run_sync(read_grid, content, data.file.filename)
+        except SpreadsheetError as exc:
+            raise ProblemError(exc.message, status_code=exc.status) from None
+        parsed = await to_thread.run_sync(
+            lambda: plan_import(
+                grid,
+                index,
+                mapping=mapping,
+                header_row=header_row,
+                layout=layout,
+                default_source=source,
+                thresholds=thresholds(state.settings),
+            )
+        )
+        plan = parsed.plan
+        if dry_run:
+            return plan
+        if not plan.ready:
+            raise ImportFailed(
+                "Nothing was imported: " + _not_ready(plan),
+                errors=[
+                    FieldError(
+                        field=f"row {e.row}" + (f", column {e.column}" if e.column else ""), message=e.message
+                    )
+                    for e in plan.errors
+                ]
+                + [
+                    FieldError(field="mapping", message=f"confirm or ignore {item}")
+                    for item in plan.undecided
+                ],
+            )
+        created, updated, written = await service.apply_import(db_session, audit, parsed)
+        return msgspec.structs.replace(
+            plan, dry_run=False, created_members=created, updated_members=updated, written_assessments=written
+        )
+
+    @get(
+        "/{audit_id:uuid}/export",
+        operation_id="exportAudit",
+        summary="The audit as a spreadsheet (wide layout)",
+        responses=AUDIT_ERRORS,
+        media_type="application/octet-stream",
+    )
+    async def export_audit(
+        self,
+        audit_id: AuditId,
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        format: Annotated[Literal["csv", "xlsx"], QueryParameter()] = "xlsx",
+    ) -> Response[bytes]:
+        audit = await service.get_audit(db_session, council, audit_id)
+        rows = await service.export_rows(db_session, await _index(store, db_session, audit), audit)
+        body = await to_thread.run_sync(write_csv if format == "csv" else write_xlsx, rows)  # type: ignore[arg-type]
+        media = (
+            "text/csv; charset=utf-8"
+            if format == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        filename = f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{format}"
+        return Response(
+            body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
+
+
+def _mapping(text: str | None) -> ImportMapping:
+    if not text:
+        return ImportMapping()
+    try:
+        return msgspec.json.decode(text, type=ImportMapping)
+    except msgspec.DecodeError as exc:
+        raise ProblemError(
+            f"The mapping field is not a valid mapping: {exc}",
+            errors=[FieldError(field="mapping", message=str(exc), source="body")],
+        ) from None
+
+
+def _not_ready(plan: ImportPlan) -> str:
+    parts = []
+    if plan.errors:
+        parts.append(f"{len(plan.errors)} error(s) in the file")
+    if plan.undecided:
+        parts.append(f"{len(plan.undecided)} header(s) or title(s) to confirm in `mapping`")
+    return " and ".join(parts) + "; run with ?dry_run=true to see the plan"

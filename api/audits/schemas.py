@@ -1,0 +1,206 @@
+"""Wire schemas of audits, members, assessments and spreadsheet imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from taxonomy.model import Level, Slug
+
+Source = Literal["self", "manager", "verified"]
+SOURCE_PRIORITY: dict[str, int] = {"verified": 3, "manager": 2, "self": 1}
+"""DESIGN §1: where several sources exist, the effective level is verified > manager > self."""
+
+Reference = Annotated[
+    str,
+    Meta(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$",
+        description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+        examples=["EDO-03"],
+    ),
+]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+DisplayName = Annotated[str, Meta(min_length=1, max_length=200)]
+Fte = Annotated[float, Meta(ge=0, le=2, description="Full-time equivalent (0–2).")]
+Evidence = Annotated[str, Meta(max_length=2000)]
+VersionText = Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)]
+AuditDate = Annotated[dt.date, Meta(description="The date the audit describes.")]
+
+
+class AuditCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    title: Title
+    audit_date: AuditDate
+    framework_version: VersionText | None = None
+    """Default: the latest published edition."""
+
+
+class AuditUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    title: Title | None = None
+    audit_date: AuditDate | None = None
+
+
+class AuditOut(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    council: str
+    title: str
+    audit_date: dt.date
+    framework_version: str
+    members: int
+    assessments: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AuditPage(msgspec.Struct, kw_only=True):
+    items: list[AuditOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class MemberCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reference: Reference
+    display_name: DisplayName | None = None
+    role: Slug | None = None
+    fte: Fte = 1.0
+
+
+class MemberUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    reference: Reference | None = None
+    display_name: DisplayName | None = None
+    role: Slug | None = None
+    fte: Fte | None = None
+
+
+class AssessmentOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    skill: str
+    source: Source
+    level: int
+    evidence: str | None = None
+
+
+class MemberOut(msgspec.Struct, kw_only=True):
+    reference: str
+    display_name: str | None
+    role: str | None
+    fte: float
+    effective_levels: dict[str, int]
+    """Per skill, the level of the most trusted source (verified > manager > self)."""
+    assessments: list[AssessmentOut]
+
+
+class MemberPage(msgspec.Struct, kw_only=True):
+    items: list[MemberOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AssessmentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    member: Reference
+    skill: Slug
+    level: Level
+    source: Source = "manager"
+    evidence: Evidence | None = None
+
+
+class AssessmentBulk(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A whole matrix in one request, written all or nothing."""
+
+    assessments: Annotated[list[AssessmentIn], Meta(min_length=1, max_length=200_000)]
+
+
+class BulkResult(msgspec.Struct, kw_only=True):
+    created: int
+    updated: int
+
+
+# --- spreadsheet import -------------------------------------------------------------------
+
+Layout = Literal["wide", "long"]
+ColumnRole = Literal[
+    "reference",
+    "display_name",
+    "role",
+    "fte",
+    "skill",
+    "skill_name",
+    "level",
+    "source",
+    "evidence",
+    "ignored",
+]
+
+
+class Candidate(msgspec.Struct, kw_only=True):
+    slug: str
+    label: str
+    score: float
+
+
+class ColumnPlan(msgspec.Struct, kw_only=True, omit_defaults=True):
+    column: str
+    """Spreadsheet column letter."""
+    header: str
+    role: ColumnRole
+    skill: str | None = None
+    decision: Literal["matched", "suggested", "unmatched", "confirmed", "ignored", "field"] = "field"
+    score: float | None = None
+    candidates: list[Candidate] | None = None
+
+
+class TitlePlan(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A free-text value (a role title, or a skill name in a long layout) and what it maps to."""
+
+    text: str
+    rows: list[int]
+    slug: str | None = None
+    decision: Literal["matched", "suggested", "unmatched", "confirmed", "ignored"] = "unmatched"
+    score: float | None = None
+    candidates: list[Candidate] | None = None
+
+
+class RowError(msgspec.Struct, kw_only=True):
+    row: int
+    column: str | None
+    message: str
+
+
+class ImportPlan(msgspec.Struct, kw_only=True):
+    """What an import would do. The real import refuses unless ``ready``."""
+
+    file_type: Literal["csv", "xlsx"]
+    layout: Layout
+    header_row: int
+    columns: list[ColumnPlan]
+    roles: list[TitlePlan]
+    skill_names: list[TitlePlan]
+    members: int
+    assessments: int
+    errors: list[RowError]
+    undecided: list[str]
+    """What a person must still confirm through ``mapping``: suggested or unmatched headers and titles."""
+    ready: bool
+    dry_run: bool
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    created_members: int = 0
+    updated_members: int = 0
+    written_assessments: int = 0
+
+
+class ImportMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Confirms or overrides the plan. Values are a slug, or ``ignore`` to leave a column or row out.
+
+    ``columns`` is keyed by header text or column letter; ``roles`` and ``skill_names`` by the
+    text as it appears in the file.
+    """
+
+    columns: dict[Annotated[str, Meta(max_length=200)], Annotated[str, Meta(max_length=80)]] = {}
+    roles: dict[Annotated[str, Meta(max_length=200)], Annotated[str, Meta(max_length=80)]] = {}
+    skill_names: dict[Annotated[str, Meta(max_length=200)], Annotated[str, Meta(max_length=80)]] = {}

@@ -1,0 +1,437 @@
+"""Audits, members and assessments in the database.
+
+Reads load an audit's members and assessments in two queries (never lazily); writes that touch
+many rows go through one dialect-native ``INSERT … ON CONFLICT`` per chunk. Everything a request
+writes is committed together or not at all (the session commits only on a 2xx response).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audits.importing import ParsedImport
+from api.audits.schemas import (
+    SOURCE_PRIORITY,
+    AssessmentIn,
+    AssessmentOut,
+    AuditCreate,
+    AuditOut,
+    AuditUpdate,
+    BulkResult,
+    MemberCreate,
+    MemberOut,
+    MemberUpdate,
+)
+from api.db.models import Assessment, Audit, Member
+from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
+from api.framework.store import FrameworkStore
+from taxonomy.index import FrameworkIndex
+
+UPSERT_CHUNK = 5000
+
+
+class PreconditionFailed(ProblemError):
+    status_code = 412
+    problem_type = "precondition-failed"
+
+
+def etag(kind: str, identifier: object, revision: int) -> str:
+    return f'"{kind}-{identifier}-{revision}"'
+
+
+def check_if_match(if_match: str | None, current: str) -> None:
+    """Honour ``If-Match`` when sent: a stale tag means someone else changed the resource."""
+    if if_match is None:
+        return
+    tags = {tag.strip() for tag in if_match.split(",")}
+    if "*" not in tags and current not in tags:
+        raise PreconditionFailed(f"The resource has changed (its ETag is now {current}); reload and retry")
+
+
+# --- audits ----------------------------------------------------------------------------------
+
+
+async def _counts(session: AsyncSession, audit_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    if not audit_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.audit_id, func.count(func.distinct(Member.id)), func.count(Assessment.member_id))
+        .outerjoin(Assessment, Assessment.member_id == Member.id)
+        .where(Member.audit_id.in_(audit_ids))
+        .group_by(Member.audit_id)
+    )
+    return {audit_id: (members, assessments) for audit_id, members, assessments in rows}
+
+
+def _audit_out(audit: Audit, counts: tuple[int, int]) -> AuditOut:
+    return AuditOut(
+        id=audit.id,
+        council=audit.council_gss,
+        title=audit.title,
+        audit_date=audit.audit_date,
+        framework_version=audit.framework_version,
+        members=counts[0],
+        assessments=counts[1],
+        created_at=audit.created_at,
+        updated_at=audit.updated_at,
+    )
+
+
+async def audit_out(session: AsyncSession, audit: Audit) -> AuditOut:
+    return _audit_out(audit, (await _counts(session, [audit.id])).get(audit.id, (0, 0)))
+
+
+async def create_audit(session: AsyncSession, store: FrameworkStore, gss: str, data: AuditCreate) -> Audit:
+    edition, _ = await store.resolve(session, data.framework_version)
+    if edition.status != "published":
+        raise Unprocessable(
+            f"Framework edition {edition.version} is {edition.status}; audits need a published one"
+        )
+    audit = Audit(
+        council_gss=gss, title=data.title, audit_date=data.audit_date, framework_version=edition.version
+    )
+    session.add(audit)
+    await session.flush()
+    return audit
+
+
+async def list_audits(session: AsyncSession, gss: str, limit: int, offset: int) -> tuple[list[AuditOut], int]:
+    total = await session.scalar(select(func.count()).select_from(Audit).where(Audit.council_gss == gss)) or 0
+    audits = list(
+        await session.scalars(
+            select(Audit)
+            .where(Audit.council_gss == gss)
+            .order_by(Audit.audit_date.desc(), Audit.created_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    counts = await _counts(session, [audit.id for audit in audits])
+    return [_audit_out(audit, counts.get(audit.id, (0, 0))) for audit in audits], total
+
+
+async def get_audit(session: AsyncSession, gss: str, audit_id: uuid.UUID) -> Audit:
+    audit = await session.get(Audit, audit_id)
+    if audit is None or audit.council_gss != gss:
+        raise NotFound(f"Audit {audit_id} does not exist for council {gss}")
+    return audit
+
+
+async def update_audit(audit: Audit, data: AuditUpdate, if_match: str | None) -> Audit:
+    check_if_match(if_match, etag("audit", audit.id, audit.revision))
+    if data.title is not None:
+        audit.title = data.title
+    if data.audit_date is not None:
+        audit.audit_date = data.audit_date
+    audit.revision += 1
+    return audit
+
+
+async def delete_audit(session: AsyncSession, audit: Audit) -> None:
+    """Members and assessments go with it (ON DELETE CASCADE)."""
+    await session.execute(delete(Audit).where(Audit.id == audit.id))
+
+
+async def touch(audit: Audit) -> None:
+    """Any change below an audit changes the audit's ETag."""
+    audit.revision += 1
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+def effective_levels(assessments: Iterable[Assessment]) -> dict[str, int]:
+    """DESIGN §1: per skill, the level from the most trusted source (verified > manager > self)."""
+    best: dict[str, tuple[int, int]] = {}
+    for assessment in assessments:
+        rank = SOURCE_PRIORITY[assessment.source]
+        if assessment.skill not in best or rank > best[assessment.skill][0]:
+            best[assessment.skill] = (rank, assessment.level)
+    return {skill: level for skill, (_, level) in sorted(best.items())}
+
+
+def _member_out(member: Member, assessments: list[Assessment]) -> MemberOut:
+    return MemberOut(
+        reference=member.reference,
+        display_name=member.display_name,
+        role=member.role,
+        fte=member.fte,
+        effective_levels=effective_levels(assessments),
+        assessments=[
+            AssessmentOut(skill=a.skill, source=a.source, level=a.level, evidence=a.evidence)  # type: ignore[arg-type]
+            for a in sorted(assessments, key=lambda a: (a.skill, -SOURCE_PRIORITY[a.source]))
+        ],
+    )
+
+
+async def assessments_by_member(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[Assessment]]:
+    grouped: dict[int, list[Assessment]] = defaultdict(list)
+    if member_ids:
+        for assessment in await session.scalars(
+            select(Assessment).where(Assessment.member_id.in_(member_ids))
+        ):
+            grouped[assessment.member_id].append(assessment)
+    return grouped
+
+
+async def list_members(
+    session: AsyncSession, audit: Audit, limit: int, offset: int
+) -> tuple[list[MemberOut], int]:
+    total = (
+        await session.scalar(select(func.count()).select_from(Member).where(Member.audit_id == audit.id)) or 0
+    )
+    members = list(
+        await session.scalars(
+            select(Member)
+            .where(Member.audit_id == audit.id)
+            .order_by(Member.reference)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    grouped = await assessments_by_member(session, [member.id for member in members])
+    return [_member_out(member, grouped[member.id]) for member in members], total
+
+
+async def member_out(session: AsyncSession, member: Member) -> MemberOut:
+    return _member_out(member, (await assessments_by_member(session, [member.id]))[member.id])
+
+
+async def get_member(session: AsyncSession, audit: Audit, reference: str) -> Member:
+    member = await session.scalar(
+        select(Member).where(Member.audit_id == audit.id, Member.reference == reference)
+    )
+    if member is None:
+        raise NotFound(f"Member {reference!r} is not in audit {audit.id}")
+    return member
+
+
+def _check_role(index: FrameworkIndex, role: str | None, field: str = "role") -> None:
+    if role is not None and role not in index.roles:
+        raise Unprocessable(
+            f"Role {role!r} is not in {index.key}",
+            errors=[FieldError(field=field, message=f"unknown role {role!r}", source="body")],
+        )
+
+
+async def create_member(
+    session: AsyncSession, index: FrameworkIndex, audit: Audit, data: MemberCreate
+) -> Member:
+    _check_role(index, data.role)
+    if await session.scalar(
+        select(Member.id).where(Member.audit_id == audit.id, Member.reference == data.reference)
+    ):
+        raise Conflict(f"Member {data.reference!r} already exists in this audit")
+    member = Member(
+        audit_id=audit.id,
+        reference=data.reference,
+        display_name=data.display_name,
+        role=data.role,
+        fte=data.fte,
+    )
+    session.add(member)
+    await session.flush()
+    await touch(audit)
+    return member
+
+
+async def update_member(
+    session: AsyncSession,
+    index: FrameworkIndex,
+    audit: Audit,
+    member: Member,
+    data: MemberUpdate,
+    if_match: str | None,
+) -> Member:
+    check_if_match(if_match, etag("member", member.id, member.revision))
+    _check_role(index, data.role)
+    if data.reference is not None and data.reference != member.reference:
+        if await session.scalar(
+            select(Member.id).where(Member.audit_id == audit.id, Member.reference == data.reference)
+        ):
+            raise Conflict(f"Member {data.reference!r} already exists in this audit")
+        member.reference = data.reference
+    for field in ("display_name", "role", "fte"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(member, field, value)
+    member.revision += 1
+    await touch(audit)
+    return member
+
+
+async def delete_member(session: AsyncSession, audit: Audit, member: Member) -> None:
+    """Data-protection erasure: the member and every assessment of theirs."""
+    await session.execute(delete(Assessment).where(Assessment.member_id == member.id))
+    await session.execute(delete(Member).where(Member.id == member.id))
+    await touch(audit)
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+
+def _insert(session: AsyncSession) -> Any:
+    bind = session.get_bind()
+    return pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
+
+
+async def upsert_assessments(session: AsyncSession, rows: list[dict[str, object]]) -> None:
+    """Insert or update ``(member_id, skill, source)`` rows with one statement per chunk."""
+    insert = _insert(session)
+    for start in range(0, len(rows), UPSERT_CHUNK):
+        statement = insert(Assessment)
+        statement = statement.on_conflict_do_update(
+            index_elements=[Assessment.member_id, Assessment.skill, Assessment.source],
+            set_={"level": statement.excluded.level, "evidence": statement.excluded.evidence},
+        )
+        await session.execute(statement, rows[start : start + UPSERT_CHUNK])
+
+
+async def _existing_keys(session: AsyncSession, audit: Audit) -> set[tuple[int, str, str]]:
+    rows = await session.execute(
+        select(Assessment.member_id, Assessment.skill, Assessment.source)
+        .join(Member, Member.id == Assessment.member_id)
+        .where(Member.audit_id == audit.id)
+    )
+    return {(member_id, skill, source) for member_id, skill, source in rows}
+
+
+async def bulk_assessments(
+    session: AsyncSession, index: FrameworkIndex, audit: Audit, items: list[AssessmentIn]
+) -> BulkResult:
+    """Validate the whole matrix first; write it in one go or not at all."""
+    found = await session.execute(select(Member.reference, Member.id).where(Member.audit_id == audit.id))
+    members: dict[str, int] = dict(found.all())
+    errors: list[FieldError] = []
+    seen: set[tuple[str, str, str]] = set()
+    for position, item in enumerate(items):
+        where = f"assessments[{position}]"
+        if item.member not in members:
+            errors.append(
+                FieldError(field=f"{where}.member", message=f"no member {item.member!r}", source="body")
+            )
+        if item.skill not in index.skills:
+            errors.append(
+                FieldError(
+                    field=f"{where}.skill",
+                    message=f"unknown skill {item.skill!r} in {index.key}",
+                    source="body",
+                )
+            )
+        key = (item.member, item.skill, item.source)
+        if key in seen:
+            errors.append(
+                FieldError(field=where, message="duplicate member, skill and source", source="body")
+            )
+        seen.add(key)
+    if errors:
+        raise Unprocessable(
+            f"{len(errors)} assessment(s) cannot be written; nothing was written", errors=errors
+        )
+    existing = await _existing_keys(session, audit)
+    rows: list[dict[str, object]] = [
+        {
+            "member_id": members[item.member],
+            "skill": item.skill,
+            "source": item.source,
+            "level": item.level,
+            "evidence": item.evidence,
+        }
+        for item in items
+    ]
+    updated = sum((row["member_id"], row["skill"], row["source"]) in existing for row in rows)
+    await upsert_assessments(session, rows)
+    await touch(audit)
+    return BulkResult(created=len(rows) - updated, updated=updated)
+
+
+# --- import and export -----------------------------------------------------------------------
+
+
+async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport) -> tuple[int, int, int]:
+    """Write a ready plan: members upserted by reference, assessments by (member, skill, source).
+
+    Members already in the audit but absent from the file are left as they are.
+    """
+    existing = {
+        member.reference: member
+        for member in await session.scalars(select(Member).where(Member.audit_id == audit.id))
+    }
+    created = updated = 0
+    new_members = []
+    for parsed_member in parsed.members:
+        member = existing.get(parsed_member.reference)
+        if member is None:
+            member = Member(
+                audit_id=audit.id,
+                reference=parsed_member.reference,
+                display_name=parsed_member.display_name,
+                role=parsed_member.role,
+                fte=parsed_member.fte if parsed_member.fte is not None else 1.0,
+            )
+            new_members.append(member)
+            existing[member.reference] = member
+            created += 1
+        else:
+            for field in ("display_name", "role", "fte"):
+                value = getattr(parsed_member, field)
+                if value is not None:
+                    setattr(member, field, value)
+            member.revision += 1
+            updated += 1
+    session.add_all(new_members)
+    await session.flush()
+    ids = {reference: member.id for reference, member in existing.items()}
+    await upsert_assessments(
+        session,
+        [
+            {
+                "member_id": ids[a.reference],
+                "skill": a.skill,
+                "source": a.source,
+                "level": a.level,
+                "evidence": a.evidence,
+            }
+            for a in parsed.assessments
+        ],
+    )
+    await touch(audit)
+    return created, updated, len(parsed.assessments)
+
+
+async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit) -> list[list[object]]:
+    """The wide layout: reference, name, role, FTE, then one column per skill (effective level).
+
+    Headers carry the preferred label and the slug (``Label [slug]``) so a re-import maps every
+    column exactly, and a person still reads the label.
+    """
+    members = list(
+        await session.scalars(select(Member).where(Member.audit_id == audit.id).order_by(Member.reference))
+    )
+    grouped = await assessments_by_member(session, [member.id for member in members])
+    skills = index.framework.skills
+    header: list[object] = ["Reference", "Name", "Role", "FTE", *(f"{s.label} [{s.slug}]" for s in skills)]
+    rows: list[list[object]] = [header]
+    for member in members:
+        levels = effective_levels(grouped[member.id])
+        role = index.roles[member.role].title if member.role in index.roles else member.role
+        rows.append(
+            [
+                member.reference,
+                member.display_name,
+                role,
+                member.fte,
+                *(levels.get(skill.slug) for skill in skills),
+            ]
+        )
+    return rows

@@ -1,0 +1,1 @@
+"""The council registry: search, one council with its neighbours, and sharing choices."""

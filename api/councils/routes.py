@@ -1,0 +1,61 @@
+"""Public reads of the council registry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import GssCode
+from api.councils import service
+from api.councils.schemas import CouncilDetail, CouncilPage
+from api.errors import problem_responses
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers, window
+
+READ_ERRORS = problem_responses(400, 404)
+"""Every handler documents its errors as problem+json (controller-level responses are not applied)."""
+
+
+class CouncilController(Controller):
+    path = "/v1/councils"
+    tags = ["councils"]
+
+    @get(
+        "/",
+        operation_id="listCouncils",
+        responses=READ_ERRORS,
+        summary="Search the council registry",
+        response_headers=PAGE_HEADERS,
+    )
+    async def list_councils(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        q: Annotated[
+            str | None, QueryParameter(max_length=200, description="Fuzzy on names and alternative names.")
+        ] = None,
+        type: Annotated[
+            str | None,
+            QueryParameter(
+                pattern=r"^[A-Za-z]{2,4}$", description="Type code: NMD, UA, MD, LBO, CTY, COMB, SCO, …"
+            ),
+        ] = None,
+        region: Annotated[str | None, QueryParameter(max_length=80, description="e.g. North East")] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[CouncilPage]:
+        items = await service.search(db_session, q, type, region)
+        page = CouncilPage(items=window(items, limit, offset), total=len(items), limit=limit, offset=offset)
+        return Response(page, headers=page_headers(request, len(items), limit, offset))
+
+    @get(
+        "/{code:str}",
+        operation_id="getCouncil",
+        responses=READ_ERRORS,
+        summary="One council with its neighbours",
+    )
+    async def get_council(self, code: GssCode, db_session: NamedDependency[AsyncSession]) -> CouncilDetail:
+        return await service.detail(db_session, code)

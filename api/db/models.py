@@ -1,0 +1,168 @@
+"""SQLAlchemy tables.
+
+A framework edition is stored whole, as the msgspec JSON of ``taxonomy.model.Framework``: the
+service only ever reads an edition as a unit (and holds published ones in memory), edits touch
+one draft at a time, and the validator, exports and matcher all work on the document. Audits
+refer to skills and roles by slug within the edition they pin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    false,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class FrameworkVersion(Base):
+    __tablename__ = "framework_versions"
+    __table_args__ = (UniqueConstraint("framework_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    framework_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    document: Mapped[str] = mapped_column(Text)
+    """msgspec JSON of ``taxonomy.model.Framework``."""
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class Council(Base):
+    """A UK local authority from the shipped registry, plus its own sharing choice."""
+
+    __tablename__ = "councils"
+
+    gss: Mapped[str] = mapped_column(String(9), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    official_name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(8), index=True)
+    type_name: Mapped[str] = mapped_column(String(80))
+    nation: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str] = mapped_column(String(80), index=True)
+    district_level: Mapped[bool] = mapped_column(Boolean)
+    county: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    combined_authority: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    alt_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    former_gss: Mapped[list[str]] = mapped_column(JSON, default=list)
+    neighbours: Mapped[list[str]] = mapped_column(JSON, default=list)
+    neighbour_basis: Mapped[str] = mapped_column(String(16))
+    members: Mapped[list[str]] = mapped_column(JSON, default=list)
+    share_capability: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTimeUTC(timezone=True), default=_now, onupdate=_now, server_default=func.now()
+    )
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is stored; the prefix finds the row without a scan."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class Audit(Base):
+    """A council's snapshot of its ED team on a date, pinned to a framework edition."""
+
+    __tablename__ = "audits"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    council_gss: Mapped[str] = mapped_column(ForeignKey("councils.gss"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    audit_date: Mapped[dt.date] = mapped_column(Date)
+    framework_version: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)
+
+
+class Member(Base):
+    """A pseudonymous team member of one audit."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("audit_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(40))
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    fte: Mapped[float] = mapped_column(Float, default=1.0)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Assessment(Base):
+    """One member's level in one skill from one source (self, manager or verified)."""
+
+    __tablename__ = "assessments"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class NeedsProfile(Base):
+    """A council's future needs: a target establishment, scenarios and explicit rows (DESIGN §1)."""
+
+    __tablename__ = "needs_profiles"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    council_gss: Mapped[str] = mapped_column(ForeignKey("councils.gss"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    horizon: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    framework_version: Mapped[str] = mapped_column(String(16))
+    establishment: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """``{role slug: headcount}``."""
+    scenarios: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rows: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    """Explicit ``{skill, level, headcount, importance}`` rows."""
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)

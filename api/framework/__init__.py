@@ -1,0 +1,1 @@
+"""Framework editions: public reads of published editions (and, for national bodies, drafts)."""

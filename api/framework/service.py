@@ -1,0 +1,174 @@
+"""Framework reads: plain functions from a ``FrameworkIndex`` to wire Structs (no database here)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from api.errors import NotFound
+from api.framework.schemas import (
+    CategoryOut,
+    FrameworkCounts,
+    FrameworkSummary,
+    NextRole,
+    RoleDetail,
+    RoleUse,
+    SkillDetail,
+    SkillOut,
+    TrainingUse,
+)
+from taxonomy.index import FrameworkIndex
+from taxonomy.match import Thresholds
+from taxonomy.model import Role, Scenario, Skill, TrainingOption
+
+T = TypeVar("T")
+
+
+def summary(index: FrameworkIndex, status: str) -> FrameworkSummary:
+    framework = index.framework
+    return FrameworkSummary(
+        id=framework.id,
+        version=framework.version,
+        key=framework.key,
+        title=framework.title,
+        status=status,  # type: ignore[arg-type]  # the stored status is one of Status
+        published_on=framework.published_on,
+        description=framework.description,
+        counts=FrameworkCounts(
+            categories=len(framework.categories),
+            skills=len(framework.skills),
+            roles=len(framework.roles),
+            pathways=len(framework.pathways),
+            scenarios=len(framework.scenarios),
+            training=len(framework.training),
+        ),
+    )
+
+
+def categories(index: FrameworkIndex) -> list[CategoryOut]:
+    return [
+        CategoryOut(
+            slug=category.slug,
+            name=category.name,
+            description=category.description,
+            skills=[skill.slug for skill in index.skills_in_category[category.slug]],
+        )
+        for category in index.framework.categories
+    ]
+
+
+def _skill_out(skill: Skill, score: float | None = None, matched_label: str | None = None) -> SkillOut:
+    return SkillOut(
+        slug=skill.slug,
+        label=skill.label,
+        category=skill.category,
+        description=skill.description,
+        alt_labels=skill.alt_labels,
+        score=score,
+        matched_label=matched_label,
+    )
+
+
+def search_skills(
+    index: FrameworkIndex, query: str | None, category: str | None, thresholds: Thresholds
+) -> list[SkillOut]:
+    """Skills in framework order, or, with a query, every fuzzy candidate best first."""
+    if category is not None and category not in index.categories:
+        raise NotFound(f"Category {category!r} does not exist in {index.key}")
+    if not query:
+        skills = index.skills_in_category[category] if category else list(index.framework.skills)
+        return [_skill_out(skill) for skill in skills]
+    match = index.skill_matcher.match_one(query, thresholds, limit=len(index.skills))
+    return [
+        _skill_out(index.skills[candidate.key], candidate.score, candidate.label)
+        for candidate in match.candidates
+        if category is None or index.skills[candidate.key].category == category
+    ]
+
+
+def skill_detail(index: FrameworkIndex, slug: str) -> SkillDetail:
+    skill = _get(index.skills, slug, "Skill", index)
+    return SkillDetail(
+        version=index.framework.version,
+        skill=skill,
+        category=index.categories[skill.category],
+        roles=[
+            RoleUse(
+                role=need.role.slug,
+                title=need.role.title,
+                level=need.requirement.level,
+                importance=need.requirement.importance,
+            )
+            for need in index.roles_needing[slug]
+        ],
+        training=[
+            TrainingUse(
+                slug=option.slug,
+                title=option.title,
+                provider=option.provider,
+                kind=option.kind,
+                from_level=development.from_level,
+                to_level=development.to_level,
+                cost_gbp=option.cost_gbp,
+                days=option.days,
+            )
+            for option in index.training_for[slug]
+            for development in option.develops
+            if development.skill == slug
+        ],
+    )
+
+
+def next_roles(index: FrameworkIndex, slug: str) -> list[NextRole]:
+    _get(index.roles, slug, "Role", index)
+    return [
+        NextRole(
+            role=edge.to_role,
+            title=index.roles[edge.to_role].title,
+            band=index.roles[edge.to_role].band,
+            kind=edge.kind,
+            years_min=edge.years_min,
+            years_max=edge.years_max,
+            notes=edge.notes,
+        )
+        for edge in index.edges_from[slug]
+    ]
+
+
+def role_detail(index: FrameworkIndex, slug: str) -> RoleDetail:
+    role: Role = _get(index.roles, slug, "Role", index)
+    return RoleDetail(
+        version=index.framework.version,
+        role=role,
+        next=next_roles(index, slug),
+        previous=[edge.from_role for edge in index.framework.pathways if edge.to_role == slug],
+    )
+
+
+def scenario(index: FrameworkIndex, slug: str) -> Scenario:
+    return _get(index.scenarios, slug, "Scenario", index)
+
+
+def training_option(index: FrameworkIndex, slug: str) -> TrainingOption:
+    return _get(index.training, slug, "Training option", index)
+
+
+def filter_training(
+    index: FrameworkIndex, skill: str | None, kind: str | None, mode: str | None, max_cost: float | None
+) -> list[TrainingOption]:
+    if skill is not None and skill not in index.skills:
+        raise NotFound(f"Skill {skill!r} does not exist in {index.key}")
+    options = index.training_for[skill] if skill else list(index.framework.training)
+    return [
+        option
+        for option in options
+        if (kind is None or option.kind == kind)
+        and (mode is None or option.mode == mode)
+        and (max_cost is None or option.cost_gbp <= max_cost)
+    ]
+
+
+def _get(items: dict[str, T], slug: str, what: str, index: FrameworkIndex) -> T:
+    try:
+        return items[slug]
+    except KeyError:
+        raise NotFound(f"{what} {slug!r} does not exist in {index.key}") from None

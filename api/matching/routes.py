@@ -1,0 +1,108 @@
+"""``POST /v1/match/skills`` and ``POST /v1/match/roles``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from anyio import to_thread
+from litestar import Controller, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import problem_responses
+from api.framework.routes import provide_store, thresholds
+from api.framework.store import FrameworkStore
+from api.matching.schemas import MatchCandidate, MatchRequest, MatchResponse, MatchResult, MatchThresholds
+from taxonomy.index import FrameworkIndex
+from taxonomy.match import Match, Matcher, Thresholds
+
+IN_THREAD_FROM = 200
+"""Batches larger than this are matched in a worker thread so the event loop keeps serving."""
+
+MATCH_ERRORS = problem_responses(400, 404, 413)
+"""Every handler documents its errors as problem+json (controller-level responses are not applied)."""
+
+
+def _respond(
+    index: FrameworkIndex,
+    texts: list[str],
+    limit: int,
+    limits: Thresholds,
+    matcher: Matcher,
+    preferred: Callable[[str], str],
+) -> MatchResponse:
+    matches: list[Match] = matcher.match(texts, limits, limit=limit)
+    return MatchResponse(
+        version=index.framework.version,
+        thresholds=MatchThresholds(high=limits.high, low=limits.low, margin=limits.margin),
+        results=[
+            MatchResult(
+                text=match.text,
+                decision=match.decision,
+                candidates=[
+                    MatchCandidate(
+                        slug=candidate.key,
+                        label=preferred(candidate.key),
+                        matched_label=candidate.label,
+                        score=candidate.score,
+                    )
+                    for candidate in match.candidates
+                ],
+            )
+            for match in matches
+        ],
+    )
+
+
+class MatchController(Controller):
+    path = "/v1/match"
+    tags = ["matching"]
+    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+
+    async def _match(
+        self, data: MatchRequest, state: State, store: FrameworkStore, session: AsyncSession, kind: str
+    ) -> MatchResponse:
+        _, index = await store.resolve(session, data.version)
+        limits = thresholds(state.settings)
+        if kind == "skills":
+            matcher, preferred = index.skill_matcher, lambda slug: index.skills[slug].label
+        else:
+            matcher, preferred = index.role_matcher, lambda slug: index.roles[slug].title
+        if len(data.texts) < IN_THREAD_FROM:
+            return _respond(index, data.texts, data.limit, limits, matcher, preferred)
+        return await to_thread.run_sync(_respond, index, data.texts, data.limit, limits, matcher, preferred)
+
+    @post(
+        "/skills",
+        operation_id="matchSkills",
+        responses=MATCH_ERRORS,
+        summary="Match free-text skill names to the taxonomy",
+        description="Each text gets a decision (`matched`, `suggested`, `unmatched`) and its candidates.",
+        status_code=200,
+    )
+    async def match_skills(
+        self,
+        data: JSONBody[MatchRequest],
+        state: State,
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> MatchResponse:
+        return await self._match(data, state, store, db_session, "skills")
+
+    @post(
+        "/roles",
+        operation_id="matchRoles",
+        responses=MATCH_ERRORS,
+        summary="Match free-text job titles to roles",
+        status_code=200,
+    )
+    async def match_roles(
+        self,
+        data: JSONBody[MatchRequest],
+        state: State,
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> MatchResponse:
+        return await self._match(data, state, store, db_session, "roles")

@@ -1,0 +1,1 @@
+"""Future needs: needs profiles, gap analysis against an audit, and progress reviews."""

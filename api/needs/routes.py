@@ -1,0 +1,186 @@
+"""Council-scoped needs profiles, gap analyses and progress reviews (DESIGN §2.1, §2.2, §2.7)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
+from litestar.di import NamedDependency, Provide
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audits.service import etag
+from api.auth import provide_council
+from api.errors import problem_responses
+from api.framework.routes import provide_store
+from api.framework.store import FrameworkStore
+from api.needs import service
+from api.needs.schemas import (
+    GapReport,
+    NeedsCreate,
+    NeedsOut,
+    NeedsPage,
+    NeedsUpdate,
+    ProgressReport,
+    Requirements,
+)
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+
+ERRORS = problem_responses(400, 401, 403, 404, 412, 422)
+ETAG = [
+    ResponseHeader(
+        name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True
+    )
+]
+NeedsId = Annotated[uuid.UUID, PathParameter(description="Needs profile id (UUID).")]
+NeedsQuery = Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")]
+IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", max_length=200, required=False)]
+DEPENDENCIES = {"council": Provide(provide_council), "store": Provide(provide_store, sync_to_thread=False)}
+
+
+class NeedsController(Controller):
+    path = "/v1/councils/{code:str}/needs"
+    tags = ["needs"]
+    dependencies = DEPENDENCIES
+
+    @post(
+        "/",
+        operation_id="createNeeds",
+        summary="Describe future needs",
+        responses=ERRORS,
+        response_headers=ETAG,
+    )
+    async def create_needs(
+        self,
+        data: JSONBody[NeedsCreate],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[NeedsOut]:
+        profile = await service.create(db_session, store, council, data)
+        return Response(
+            service.needs_out(profile),
+            status_code=201,
+            headers={"ETag": etag("needs", profile.id, profile.revision)},
+        )
+
+    @get(
+        "/",
+        operation_id="listNeeds",
+        summary="The council's needs profiles",
+        responses=ERRORS,
+        response_headers=PAGE_HEADERS,
+    )
+    async def list_needs(
+        self,
+        request: Request[Any, Any, Any],
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response[NeedsPage]:
+        items, total = await service.list_profiles(db_session, council, limit, offset)
+        page = NeedsPage(items=items, total=total, limit=limit, offset=offset)
+        return Response(page, headers=page_headers(request, total, limit, offset))
+
+    @get(
+        "/{needs_id:uuid}",
+        operation_id="getNeeds",
+        summary="One needs profile",
+        responses=ERRORS,
+        response_headers=ETAG,
+    )
+    async def get_needs(
+        self, needs_id: NeedsId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+    ) -> Response[NeedsOut]:
+        profile = await service.get(db_session, council, needs_id)
+        return Response(
+            service.needs_out(profile), headers={"ETag": etag("needs", profile.id, profile.revision)}
+        )
+
+    @patch(
+        "/{needs_id:uuid}",
+        operation_id="updateNeeds",
+        summary="Change a needs profile",
+        responses=ERRORS,
+        response_headers=ETAG,
+    )
+    async def update_needs(
+        self,
+        needs_id: NeedsId,
+        data: JSONBody[NeedsUpdate],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        if_match: IfMatch = None,
+    ) -> Response[NeedsOut]:
+        profile = await service.get(db_session, council, needs_id)
+        await service.update(db_session, store, profile, data, if_match)
+        await db_session.flush()
+        return Response(
+            service.needs_out(profile), headers={"ETag": etag("needs", profile.id, profile.revision)}
+        )
+
+    @delete(
+        "/{needs_id:uuid}", operation_id="deleteNeeds", summary="Delete a needs profile", responses=ERRORS
+    )
+    async def delete_needs(
+        self, needs_id: NeedsId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+    ) -> None:
+        await service.remove(db_session, await service.get(db_session, council, needs_id))
+
+    @get(
+        "/{needs_id:uuid}/requirements",
+        operation_id="getRequirements",
+        summary="The profile expanded into (skill, level) rows",
+        responses=ERRORS,
+    )
+    async def get_requirements(
+        self,
+        needs_id: NeedsId,
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Requirements:
+        return await service.requirements(db_session, store, await service.get(db_session, council, needs_id))
+
+
+class AnalysisController(Controller):
+    path = "/v1/councils/{code:str}"
+    tags = ["needs"]
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/audits/{audit_id:uuid}/gaps",
+        operation_id="getGaps",
+        summary="Gaps between an audit and a needs profile",
+        responses=ERRORS,
+    )
+    async def get_gaps(
+        self,
+        audit_id: Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")],
+        needs: NeedsQuery,
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> GapReport:
+        return await service.gaps(db_session, store, council, audit_id, needs)
+
+    @get(
+        "/progress",
+        operation_id="getProgress",
+        summary="Progress between two audits against one needs profile",
+        responses=ERRORS,
+    )
+    async def get_progress(
+        self,
+        from_audit: Annotated[uuid.UUID, QueryParameter(name="from", description="The earlier audit.")],
+        to_audit: Annotated[uuid.UUID, QueryParameter(name="to", description="The later audit.")],
+        needs: NeedsQuery,
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> ProgressReport:
+        return await service.progress_review(db_session, store, council, from_audit, to_audit, needs)

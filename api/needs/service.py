@@ -1,0 +1,263 @@
+"""Needs profiles in the database, and the loading that feeds the pure gap analysis.
+
+An analysis reads the audit's members and assessments in one query and the framework edition
+from memory; everything else is ``api.analysis.gaps``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import NamedTuple
+
+import msgspec
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.analysis.gaps import analyse, expand_needs, progress
+from api.analysis.model import RequirementRow, TeamMember
+from api.audits.schemas import SOURCE_PRIORITY
+from api.audits.service import check_if_match, etag, get_audit
+from api.db.models import Assessment, Audit, Member, NeedsProfile
+from api.errors import FieldError, NotFound, Unprocessable
+from api.framework.store import FrameworkStore
+from api.needs.schemas import GapReport, NeedsCreate, NeedsOut, NeedsUpdate, ProgressReport, Requirements
+from taxonomy.index import FrameworkIndex
+from taxonomy.model import ScenarioRow
+
+
+def needs_out(profile: NeedsProfile) -> NeedsOut:
+    return NeedsOut(
+        id=profile.id,
+        council=profile.council_gss,
+        title=profile.title,
+        horizon=profile.horizon,
+        framework_version=profile.framework_version,
+        establishment=dict(profile.establishment),
+        scenarios=list(profile.scenarios),
+        rows=msgspec.convert(profile.rows, list[ScenarioRow]),
+        created_at=profile.created_at,
+        updated_at=profile.updated_at,
+    )
+
+
+def _check_references(
+    index: FrameworkIndex, establishment: dict[str, int], scenarios: list[str], rows: list[ScenarioRow]
+) -> None:
+    """Every role, scenario and skill must exist in the profile's edition (422 with field paths)."""
+    errors = [
+        FieldError(field=f"establishment.{role}", message=f"unknown role {role!r}", source="body")
+        for role in establishment
+        if role not in index.roles
+    ]
+    errors += [
+        FieldError(field=f"scenarios[{n}]", message=f"unknown scenario {slug!r}", source="body")
+        for n, slug in enumerate(scenarios)
+        if slug not in index.scenarios
+    ]
+    errors += [
+        FieldError(field=f"rows[{n}].skill", message=f"unknown skill {row.skill!r}", source="body")
+        for n, row in enumerate(rows)
+        if row.skill not in index.skills
+    ]
+    if errors:
+        raise Unprocessable(f"The needs profile refers to things not in {index.key}", errors=errors)
+
+
+async def create(session: AsyncSession, store: FrameworkStore, gss: str, data: NeedsCreate) -> NeedsProfile:
+    edition, index = await store.resolve(session, data.framework_version)
+    if edition.status != "published":
+        raise Unprocessable(f"Framework edition {edition.version} is {edition.status}; use a published one")
+    _check_references(index, data.establishment, data.scenarios, data.rows)
+    profile = NeedsProfile(
+        council_gss=gss,
+        title=data.title,
+        horizon=data.horizon,
+        framework_version=edition.version,
+        establishment=dict(data.establishment),
+        scenarios=list(dict.fromkeys(data.scenarios)),
+        rows=msgspec.to_builtins(data.rows),
+    )
+    session.add(profile)
+    await session.flush()
+    return profile
+
+
+async def get(session: AsyncSession, gss: str, needs_id: uuid.UUID) -> NeedsProfile:
+    profile = await session.get(NeedsProfile, needs_id)
+    if profile is None or profile.council_gss != gss:
+        raise NotFound(f"Needs profile {needs_id} does not exist for council {gss}")
+    return profile
+
+
+async def list_profiles(
+    session: AsyncSession, gss: str, limit: int, offset: int
+) -> tuple[list[NeedsOut], int]:
+    where = NeedsProfile.council_gss == gss
+    total = await session.scalar(select(func.count()).select_from(NeedsProfile).where(where)) or 0
+    profiles = await session.scalars(
+        select(NeedsProfile).where(where).order_by(NeedsProfile.created_at.desc()).limit(limit).offset(offset)
+    )
+    return [needs_out(profile) for profile in profiles], total
+
+
+async def update(
+    session: AsyncSession,
+    store: FrameworkStore,
+    profile: NeedsProfile,
+    data: NeedsUpdate,
+    if_match: str | None,
+) -> NeedsProfile:
+    check_if_match(if_match, etag("needs", profile.id, profile.revision))
+    _, index = await store.resolve(session, profile.framework_version)
+    establishment = data.establishment if data.establishment is not None else dict(profile.establishment)
+    scenarios = data.scenarios if data.scenarios is not None else list(profile.scenarios)
+    rows = data.rows if data.rows is not None else msgspec.convert(profile.rows, list[ScenarioRow])
+    _check_references(index, establishment, scenarios, rows)
+    if data.title is not None:
+        profile.title = data.title
+    if data.horizon is not None:
+        profile.horizon = data.horizon
+    profile.establishment = dict(establishment)
+    profile.scenarios = list(dict.fromkeys(scenarios))
+    profile.rows = msgspec.to_builtins(rows)
+    profile.revision += 1
+    return profile
+
+
+async def remove(session: AsyncSession, profile: NeedsProfile) -> None:
+    await session.execute(delete(NeedsProfile).where(NeedsProfile.id == profile.id))
+
+
+def requirement_rows(profile: NeedsProfile, index: FrameworkIndex) -> list[RequirementRow]:
+    """DESIGN §2.1 for a stored profile."""
+    return expand_needs(
+        profile.establishment,
+        index.roles,
+        [index.scenarios[slug] for slug in profile.scenarios],
+        msgspec.convert(profile.rows, list[ScenarioRow]),
+    )
+
+
+async def requirements(session: AsyncSession, store: FrameworkStore, profile: NeedsProfile) -> Requirements:
+    _, index = await store.resolve(session, profile.framework_version)
+    rows = requirement_rows(profile, index)
+    return Requirements(
+        needs=profile.id,
+        framework_version=profile.framework_version,
+        rows=rows,
+        total_headcount=sum(row.required for row in rows),
+    )
+
+
+async def load_team(session: AsyncSession, audit_id: uuid.UUID) -> list[TeamMember]:
+    """Members with their effective levels, from one query (verified > manager > self)."""
+    return (await load_teams(session, [audit_id]))[audit_id]
+
+
+async def load_teams(session: AsyncSession, audit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[TeamMember]]:
+    """Several audits' teams in one query (joint working reads every neighbour's at once)."""
+    result = await session.execute(
+        select(
+            Member.audit_id,
+            Member.reference,
+            Member.role,
+            Assessment.skill,
+            Assessment.source,
+            Assessment.level,
+        )
+        .outerjoin(Assessment, Assessment.member_id == Member.id)
+        .where(Member.audit_id.in_(audit_ids))
+        .order_by(Member.audit_id, Member.reference)
+    )
+    roles: dict[tuple[uuid.UUID, str], str | None] = {}
+    best: dict[tuple[uuid.UUID, str], dict[str, tuple[int, int]]] = defaultdict(dict)
+    for audit_id, reference, role, skill, source, level in result:
+        member = (audit_id, reference)
+        roles[member] = role
+        if not skill:  # a member without assessments (outer join)
+            continue
+        rank = SOURCE_PRIORITY[source]
+        held = best[member].get(skill)
+        if held is None or rank > held[0]:
+            best[member][skill] = (rank, level)
+    teams: dict[uuid.UUID, list[TeamMember]] = {audit_id: [] for audit_id in audit_ids}
+    for (audit_id, reference), role in roles.items():
+        levels = {skill: level for skill, (_, level) in best[(audit_id, reference)].items()}
+        teams[audit_id].append(TeamMember(reference=reference, role=role, levels=levels))
+    return teams
+
+
+def _same_edition(audit: Audit, profile: NeedsProfile) -> None:
+    if audit.framework_version != profile.framework_version:
+        raise Unprocessable(
+            f"The audit uses framework {audit.framework_version} but the needs profile uses "
+            f"{profile.framework_version}; compare them on the same edition"
+        )
+
+
+def _rows_or_422(profile: NeedsProfile, index: FrameworkIndex) -> list[RequirementRow]:
+    rows = requirement_rows(profile, index)
+    if not rows:
+        raise Unprocessable(
+            "The needs profile is empty: add a target establishment, a scenario or rows before a gap analysis"
+        )
+    return rows
+
+
+class AnalysisInputs(NamedTuple):
+    audit: Audit
+    profile: NeedsProfile
+    edition: FrameworkIndex
+    team: list[TeamMember]
+    rows: list[RequirementRow]
+
+
+async def analysis_inputs(
+    session: AsyncSession, store: FrameworkStore, gss: str, audit_id: uuid.UUID, needs_id: uuid.UUID
+) -> AnalysisInputs:
+    """Everything a gap analysis reads: two lookups, one query for the team, the edition from memory."""
+    audit = await get_audit(session, gss, audit_id)
+    profile = await get(session, gss, needs_id)
+    _same_edition(audit, profile)
+    _, index = await store.resolve(session, audit.framework_version)
+    rows = _rows_or_422(profile, index)
+    return AnalysisInputs(audit, profile, index, await load_team(session, audit.id), rows)
+
+
+async def gaps(
+    session: AsyncSession, store: FrameworkStore, gss: str, audit_id: uuid.UUID, needs_id: uuid.UUID
+) -> GapReport:
+    inputs = await analysis_inputs(session, store, gss, audit_id, needs_id)
+    return GapReport(
+        audit=inputs.audit.id,
+        needs=inputs.profile.id,
+        framework_version=inputs.audit.framework_version,
+        analysis=analyse(inputs.rows, inputs.team, inputs.edition.roles),
+    )
+
+
+async def progress_review(
+    session: AsyncSession,
+    store: FrameworkStore,
+    gss: str,
+    from_id: uuid.UUID,
+    to_id: uuid.UUID,
+    needs_id: uuid.UUID,
+) -> ProgressReport:
+    """DESIGN §2.7: the earlier and later audit against one needs profile."""
+    earlier = await get_audit(session, gss, from_id)
+    later = await get_audit(session, gss, to_id)
+    profile = await get(session, gss, needs_id)
+    _same_edition(earlier, profile)
+    _same_edition(later, profile)
+    _, index = await store.resolve(session, profile.framework_version)
+    rows = _rows_or_422(profile, index)
+    result = progress(rows, await load_team(session, earlier.id), await load_team(session, later.id))
+    return ProgressReport(
+        from_audit=earlier.id,
+        to_audit=later.id,
+        needs=profile.id,
+        framework_version=profile.framework_version,
+        progress=result,
+    )

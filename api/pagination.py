@@ -1,0 +1,51 @@
+"""Offset pagination: ``?limit=&offset=``, ``total`` in the body, ``X-Total-Count`` and ``Link``.
+
+Pages are named Structs per resource (``SkillPage``), not a generic ``OffsetPagination[T]``,
+whose place in the OpenAPI document depends on import order (PITFALLS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
+
+from litestar import Request
+from litestar.datastructures import ResponseHeader
+from litestar.params import QueryParameter
+
+T = TypeVar("T")
+
+MAX_LIMIT = 500
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Items per page (1–500).")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Items to skip.")]
+
+PAGE_HEADERS = [
+    ResponseHeader(name="X-Total-Count", description="Items in the whole list.", documentation_only=True),
+    ResponseHeader(
+        name="Link", description='`<…>; rel="next"` while more items follow.', documentation_only=True
+    ),
+]
+
+
+def window(items: Sequence[T], limit: int, offset: int) -> list[T]:
+    return list(items[offset : offset + limit])
+
+
+def page_headers(request: Request[Any, Any, Any], total: int, limit: int, offset: int) -> dict[str, str]:
+    headers = {"X-Total-Count": str(total)}
+    links = []
+    if offset + limit < total:
+        links.append(f'<{_with_offset(request, offset + limit, limit)}>; rel="next"')
+    if offset > 0:
+        links.append(f'<{_with_offset(request, max(0, offset - limit), limit)}>; rel="prev"')
+    if links:
+        headers["Link"] = ", ".join(links)
+    return headers
+
+
+def _with_offset(request: Request[Any, Any, Any], offset: int, limit: int) -> str:
+    params = {key: value for key, value in request.query_params.items() if key not in {"offset", "limit"}}
+    params.update({"limit": str(limit), "offset": str(offset)})
+    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
+    return f"{request.url.path}?{query}"

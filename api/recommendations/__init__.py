@@ -1,0 +1,1 @@
+"""Recommendations: training plans, joint working with neighbours, learning sets, career pathways."""

@@ -1,0 +1,116 @@
+"""Recommendations (DESIGN §2.3–§2.6): training plan and joint working, sharing, learning sets, pathways."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import authenticate, provide_council
+from api.errors import problem_responses
+from api.framework.routes import provide_store
+from api.framework.store import FrameworkStore
+from api.recommendations import service
+from api.recommendations.schemas import (
+    LearningSetRequest,
+    LearningSetResponse,
+    PathwayResponse,
+    Recommendations,
+    Sharing,
+    SharingOut,
+)
+
+ERRORS = problem_responses(400, 401, 403, 404, 422)
+AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
+DEPENDENCIES = {"council": Provide(provide_council), "store": Provide(provide_store, sync_to_thread=False)}
+
+
+class RecommendationController(Controller):
+    path = "/v1/councils/{code:str}"
+    tags = ["recommendations"]
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/audits/{audit_id:uuid}/recommendations",
+        operation_id="getRecommendations",
+        summary="An optimal training plan within budget, and joint working with neighbouring councils",
+        responses=ERRORS,
+    )
+    async def get_recommendations(
+        self,
+        audit_id: AuditId,
+        needs: Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")],
+        budget_gbp: Annotated[
+            float, QueryParameter(ge=0, le=10_000_000, description="Training budget, GBP.")
+        ],
+        budget_days: Annotated[float, QueryParameter(ge=0, le=100_000, description="Person-days available.")],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Recommendations:
+        return await service.recommendations(
+            db_session, store, council, audit_id, needs, budget_gbp, budget_days
+        )
+
+    @get(
+        "/audits/{audit_id:uuid}/members/{reference:str}/pathway",
+        operation_id="getPathway",
+        summary="A member's readiness for reachable roles and the route to a target role",
+        responses=ERRORS,
+    )
+    async def get_pathway(
+        self,
+        audit_id: AuditId,
+        reference: Annotated[
+            str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$", max_length=40)
+        ],
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        target: Annotated[
+            str | None,
+            QueryParameter(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80, description="Role slug."),
+        ] = None,
+    ) -> PathwayResponse:
+        return await service.pathway(db_session, store, council, audit_id, reference, target)
+
+    @put(
+        "/sharing",
+        operation_id="setSharing",
+        summary="Opt in or out of sharing this council's capability summary with neighbours",
+        responses=ERRORS,
+    )
+    async def set_sharing(
+        self,
+        data: JSONBody[Sharing],
+        council: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+    ) -> SharingOut:
+        return await service.set_sharing(db_session, council, data.share_capability)
+
+
+class LearningSetController(Controller):
+    path = "/v1/learning-sets"
+    tags = ["recommendations"]
+    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+
+    @post(
+        "/plan",
+        operation_id="planLearningSets",
+        summary="Form action learning sets across councils on a topic",
+        status_code=200,
+        responses=ERRORS,
+    )
+    async def plan(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LearningSetRequest],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> LearningSetResponse:
+        principal = await authenticate(request, db_session)
+        return await service.learning_sets(db_session, store, principal, data)

@@ -1,0 +1,198 @@
+"""Loading for the recommendations; the rules are in ``api.analysis`` (DESIGN §2.3–§2.6).
+
+Joint working reads every candidate neighbour in a fixed number of queries (councils, their
+latest audits, their teams in one query, their latest needs profiles), whatever their number.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Iterable
+
+import anyio
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.analysis.gaps import gap_rows
+from api.analysis.joint_working import CouncilView, council_view, joint_working
+from api.analysis.learning_sets import CouncilTeam, plan_learning_sets
+from api.analysis.pathways import CareerPathway, UnknownRole, Unreachable, career_pathway
+from api.analysis.training_plan import plan_training
+from api.audits.service import get_audit, get_member
+from api.auth import Forbidden, Principal
+from api.db.models import Audit, Council, NeedsProfile
+from api.errors import FieldError, NotFound, Unprocessable
+from api.framework.store import FrameworkStore
+from api.needs.service import analysis_inputs, load_team, load_teams, requirement_rows
+from api.recommendations.schemas import (
+    LearningSetRequest,
+    LearningSetResponse,
+    PathwayResponse,
+    Recommendations,
+    SharingOut,
+)
+from taxonomy.index import FrameworkIndex
+
+
+async def recommendations(
+    session: AsyncSession,
+    store: FrameworkStore,
+    gss: str,
+    audit_id: uuid.UUID,
+    needs_id: uuid.UUID,
+    budget_gbp: float,
+    budget_days: float,
+) -> Recommendations:
+    inputs = await analysis_inputs(session, store, gss, audit_id, needs_id)
+    gaps = gap_rows(inputs.rows, inputs.team)
+    # The solve can take a second or two: a worker thread keeps the event loop serving others.
+    plan = await anyio.to_thread.run_sync(
+        functools.partial(
+            plan_training, gaps, inputs.team, inputs.edition.framework.training, budget_gbp, budget_days
+        )
+    )
+    council = await session.get(Council, gss)
+    ours = council_view(gss, council.name if council else gss, inputs.team, inputs.rows)
+    neighbours = await neighbour_views(session, inputs.edition, council) if council else []
+    return Recommendations(
+        audit=inputs.audit.id,
+        needs=inputs.profile.id,
+        framework_version=inputs.audit.framework_version,
+        training=plan,
+        joint_working=joint_working(ours, neighbours, inputs.edition.framework.training),
+    )
+
+
+async def _latest_audits(session: AsyncSession, codes: Iterable[str], version: str) -> dict[str, Audit]:
+    audits = await session.scalars(
+        select(Audit)
+        .where(Audit.council_gss.in_(list(codes)), Audit.framework_version == version)
+        .order_by(Audit.council_gss, Audit.audit_date.desc(), Audit.created_at.desc())
+    )
+    latest: dict[str, Audit] = {}
+    for audit in audits:
+        latest.setdefault(audit.council_gss, audit)
+    return latest
+
+
+async def _latest_needs(session: AsyncSession, codes: Iterable[str], version: str) -> dict[str, NeedsProfile]:
+    profiles = await session.scalars(
+        select(NeedsProfile)
+        .where(NeedsProfile.council_gss.in_(list(codes)), NeedsProfile.framework_version == version)
+        .order_by(NeedsProfile.council_gss, NeedsProfile.updated_at.desc())
+    )
+    latest: dict[str, NeedsProfile] = {}
+    for profile in profiles:
+        latest.setdefault(profile.council_gss, profile)
+    return latest
+
+
+async def neighbour_views(
+    session: AsyncSession, index: FrameworkIndex, council: Council
+) -> list[CouncilView]:
+    """DESIGN §2.4 candidates: adjacent councils, or those sharing a county or combined authority,
+    that share their capability and have an audit on the same edition (each with its latest needs)."""
+    shared = [code for code in (council.county, council.combined_authority) if code]
+    related = or_(
+        Council.gss.in_(council.neighbours),
+        Council.county.in_(shared),
+        Council.combined_authority.in_(shared),
+    )
+    candidates = await session.scalars(
+        select(Council).where(related, Council.share_capability.is_(True), Council.gss != council.gss)
+    )
+    sharing = {candidate.gss: candidate for candidate in candidates}
+    version = index.framework.version
+    audits = await _latest_audits(session, sharing, version)
+    if not audits:
+        return []
+    teams = await load_teams(session, [audit.id for audit in audits.values()])
+    needs = await _latest_needs(session, audits, version)
+    return [
+        council_view(
+            gss,
+            sharing[gss].name,
+            teams[audit.id],
+            requirement_rows(needs[gss], index) if gss in needs else (),
+        )
+        for gss, audit in sorted(audits.items())
+    ]
+
+
+async def set_sharing(session: AsyncSession, gss: str, share: bool) -> SharingOut:
+    council = await session.get(Council, gss)
+    if council is None:
+        raise NotFound(f"Council {gss!r} is not in the registry")
+    council.share_capability = share
+    return SharingOut(council=gss, share_capability=share)
+
+
+async def learning_sets(
+    session: AsyncSession, store: FrameworkStore, principal: Principal, request: LearningSetRequest
+) -> LearningSetResponse:
+    """DESIGN §2.5 across the requested councils (the key must cover every one of them)."""
+    codes = list(dict.fromkeys(request.councils))
+    uncovered = [code for code in codes if not (principal.is_admin or code in principal.councils)]
+    if uncovered:
+        raise Forbidden(f"This API key does not cover council(s) {', '.join(uncovered)}")
+    _, index = await store.resolve(session, request.framework_version)
+    if request.topic in index.skills:
+        topic_skills = [request.topic]
+    elif request.topic in index.categories:
+        topic_skills = [skill.slug for skill in index.skills_in_category[request.topic]]
+    else:
+        raise Unprocessable(
+            f"Topic {request.topic!r} is neither a skill nor a category of {index.key}",
+            errors=[FieldError(field="topic", message="unknown skill or category", source="body")],
+        )
+    councils = {c.gss: c for c in await session.scalars(select(Council).where(Council.gss.in_(codes)))}
+    missing = [code for code in codes if code not in councils]
+    if missing:
+        raise NotFound(f"Council(s) {', '.join(missing)} are not in the registry")
+    version = index.framework.version
+    audits = await _latest_audits(session, codes, version)
+    teams = await load_teams(session, [audit.id for audit in audits.values()]) if audits else {}
+    needs = await _latest_needs(session, codes, version)
+    plan = plan_learning_sets(
+        topic_skills,
+        [
+            CouncilTeam(
+                gss=gss,
+                name=councils[gss].name,
+                lat=councils[gss].lat,
+                lon=councils[gss].lon,
+                team=tuple(teams[audit.id]),
+                rows=tuple(requirement_rows(needs[gss], index)) if gss in needs else (),
+            )
+            for gss, audit in sorted(audits.items())
+        ],
+        index.roles,
+    )
+    return LearningSetResponse(
+        topic=request.topic,
+        framework_version=version,
+        councils_without_audit=[code for code in codes if code not in audits],
+        plan=plan,
+    )
+
+
+async def pathway(
+    session: AsyncSession,
+    store: FrameworkStore,
+    gss: str,
+    audit_id: uuid.UUID,
+    reference: str,
+    target: str | None,
+) -> PathwayResponse:
+    audit = await get_audit(session, gss, audit_id)
+    member = await get_member(session, audit, reference)
+    _, index = await store.resolve(session, audit.framework_version)
+    team = {m.reference: m for m in await load_team(session, audit.id)}
+    try:
+        result: CareerPathway = career_pathway(team[member.reference], index, target)
+    except UnknownRole as exc:
+        raise NotFound(str(exc)) from None
+    except Unreachable as exc:
+        raise Unprocessable(str(exc)) from None
+    return PathwayResponse(audit=audit.id, framework_version=audit.framework_version, pathway=result)

@@ -1,0 +1,1 @@
+"""The audit report: a self-contained HTML page."""

@@ -1,0 +1,87 @@
+"""Service settings, read once from ``EDSKILLS_*`` environment variables.
+
+A Struct rather than ad-hoc ``os.environ`` reads so that every setting has one documented
+default and one validated type, and a bad value stops start-up with a single clear line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+ENV_PREFIX = "EDSKILLS_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_database_url() -> str:
+    """An embedded SQLite file under ``var/`` of the working directory."""
+    return f"sqlite+aiosqlite:///{Path.cwd() / 'var' / 'edskills.db'}"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot start with."""
+
+
+class Settings(msgspec.Struct, kw_only=True, frozen=True):
+    database_url: Annotated[str, Meta(min_length=1)] = msgspec.field(default_factory=default_database_url)
+    """``sqlite+aiosqlite:///path`` (default, under ``var/``) or ``postgresql+asyncpg://…``."""
+    host: str = "127.0.0.1"
+    port: Annotated[int, Meta(ge=1, le=65535)] = 8000
+    workers: Annotated[int, Meta(ge=1, le=64)] = 1
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    max_body_bytes: Annotated[int, Meta(ge=1024, le=1 << 30)] = 10 * 1024 * 1024
+    """Largest request body accepted (bytes); larger bodies get 413."""
+    db_pool_size: Annotated[int, Meta(ge=1, le=100)] = 10
+    db_timeout_seconds: Annotated[float, Meta(gt=0, le=60)] = 5.0
+    """How long a request waits for a database connection or statement before a 503."""
+    match_high_threshold: Annotated[float, Meta(ge=0, le=100)] = 84.0
+    """Score at or above which a text is ``matched`` (if also clearly ahead of the runner-up)."""
+    match_low_threshold: Annotated[float, Meta(ge=0, le=100)] = 60.0
+    """Score below which a text is ``unmatched``; between the two it is ``suggested``."""
+    match_margin: Annotated[float, Meta(ge=0, le=100)] = 4.0
+    """How far the best candidate must lead the runner-up (another skill) to be ``matched``."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, /, **overrides: object) -> Settings:
+        """Build settings from the environment; raise ``SettingsError`` naming the bad variable."""
+        source = os.environ if environ is None else environ
+        values: dict[str, object] = {
+            name: source[ENV_PREFIX + name.upper()]
+            for name in cls.__struct_fields__
+            if ENV_PREFIX + name.upper() in source
+        }
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        try:
+            settings = msgspec.convert(values, type=cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(_describe(exc, values)) from None
+        if settings.match_low_threshold > settings.match_high_threshold:
+            raise SettingsError(
+                f"{ENV_PREFIX}MATCH_LOW_THRESHOLD ({settings.match_low_threshold}) must not exceed "
+                f"{ENV_PREFIX}MATCH_HIGH_THRESHOLD ({settings.match_high_threshold})"
+            )
+        if not settings.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise SettingsError(
+                f"{ENV_PREFIX}DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://, "
+                f"got {settings.database_url.split('://')[0]}://…"
+            )
+        return settings
+
+
+def _describe(exc: msgspec.ValidationError, values: dict[str, object]) -> str:
+    """Turn msgspec's ``… - at `$.port``` into ``EDSKILLS_PORT='abc': …``."""
+    message = str(exc)
+    if " - at `$." in message:
+        text, _, path = message.rpartition(" - at `$.")
+        name = path.rstrip("`")
+        return f"{ENV_PREFIX}{name.upper()}={values.get(name)!r} is invalid: {text}"
+    return message

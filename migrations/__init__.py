@@ -1,0 +1,1 @@
+"""Alembic migrations (run through ``edskills db …`` or ``api.db.migrate``)."""
