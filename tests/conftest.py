@@ -87,7 +87,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_ready: None) -> Iterator[str]:
-    name = f"edskills_tpl_{WORKER}"
+    name = f"edskills_tpl_{WORKER}_{os.getpid()}"  # concurrent runs must not share it
     pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     prepare_database(_url_for(name))
     yield name
