@@ -12,10 +12,14 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Server
 
+from api.analytics.routes import AnalyticsController
+from api.audits.carry_forward import CarryForwardController
 from api.audits.routes import AuditController
 from api.councils.routes import CouncilController
 from api.db.engine import alchemy_config, create_engine
 from api.errors import EXCEPTION_HANDLERS
+from api.framework.editing_routes import FrameworkEditingController
+from api.framework.exports import FrameworkExportController
 from api.framework.routes import FrameworkController
 from api.framework.store import FrameworkStore
 from api.matching.routes import MatchController
@@ -44,14 +48,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             SystemController,
             FrameworkController,
+            FrameworkEditingController,
+            FrameworkExportController,
             MatchController,
             CouncilController,
             AuditController,
+            CarryForwardController,
             NeedsController,
             AnalysisController,
             ReportController,
             RecommendationController,
             LearningSetController,
+            AnalyticsController,
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy_config(engine))],
         on_shutdown=[engine.dispose],

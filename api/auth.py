@@ -2,7 +2,8 @@
 
 Keys look like ``eds_<prefix>_<secret>``. Only a SHA-256 of the whole key is stored (keys are
 random, so a fast hash is enough; there is nothing to brute-force), compared in constant time;
-the prefix finds the row. Scopes: ``admin``, ``framework:write``, ``council:<GSS code>``.
+the prefix finds the row. Scopes: ``admin``, ``framework:write``, ``national:read`` (sector-wide
+analytics for national bodies, never one council's data) and ``council:<GSS code>``.
 
 Council data answers 401 without a valid key, 403 to a key that has no council scope at all,
 and 404 to another council's key, so a key never learns whether another council's audit exists.
@@ -33,6 +34,7 @@ GssCode = Annotated[
 
 ADMIN = "admin"
 FRAMEWORK_WRITE = "framework:write"
+NATIONAL_READ = "national:read"
 COUNCIL_SCOPE = re.compile(r"^council:([ENSWK]\d{8})$")
 KEY_FORMAT = re.compile(r"^eds_([a-z0-9]{8})_([A-Za-z0-9_-]{20,64})$")
 
@@ -65,7 +67,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def valid_scope(scope: str) -> bool:
-    return scope in {ADMIN, FRAMEWORK_WRITE} or COUNCIL_SCOPE.match(scope) is not None
+    return scope in {ADMIN, FRAMEWORK_WRITE, NATIONAL_READ} or COUNCIL_SCOPE.match(scope) is not None
 
 
 def hash_key(key: str) -> str:
@@ -83,7 +85,8 @@ async def create_key(session: AsyncSession, name: str, scopes: list[str]) -> tup
     bad = [scope for scope in scopes if not valid_scope(scope)]
     if bad:
         raise ValueError(
-            f"unknown scope(s): {', '.join(bad)} (use admin, framework:write or council:<GSS code>)"
+            f"unknown scope(s): {', '.join(bad)} "
+            "(use admin, framework:write, national:read or council:<GSS code>)"
         )
     if not scopes:
         raise ValueError("a key needs at least one scope")

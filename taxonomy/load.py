@@ -84,6 +84,41 @@ def check_directory(directory: Path) -> tuple[Framework | None, list[Problem]]:
     """The edition in ``directory`` (``None`` if its header is unusable) and every problem found."""
     problems: list[Problem] = []
     raw_header = _read_yaml(directory / FILES["header"], problems)
+    raw_items = {kind: _read_yaml(directory / FILES[kind], problems) for kind in ITEM_TYPES}
+    return _assemble(raw_header, raw_items, problems)
+
+
+def check_document(raw: Any) -> tuple[Framework | None, list[Problem]]:
+    """The same checks as ``check_directory`` on one mapping: the header's keys plus one list per
+    item file (``categories``, ``skills``, …), as the single-file YAML export and drafts hold it."""
+    problems: list[Problem] = []
+    if not isinstance(raw, dict):
+        problems.append(Problem(file=FILES["header"], item="", field="", message="expected a mapping"))
+        return None, problems
+    raw_header = {key: value for key, value in raw.items() if key not in ITEM_TYPES}
+    raw_items = {kind: raw.get(kind) for kind in ITEM_TYPES}
+    return _assemble(raw_header, raw_items, problems)
+
+
+def load_document(text: str) -> Framework:
+    """A valid edition from one YAML document; ``FrameworkInvalid`` lists every problem otherwise."""
+    problems: list[Problem] = []
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FrameworkInvalid(
+            [Problem(file="", item="", field="", message=f"not valid YAML: {exc}")]
+        ) from None
+    framework, found = check_document(raw)
+    problems.extend(found)
+    if problems or framework is None:
+        raise FrameworkInvalid(problems)
+    return framework
+
+
+def _assemble(
+    raw_header: Any, raw_items: dict[str, Any], problems: list[Problem]
+) -> tuple[Framework | None, list[Problem]]:
     header: FrameworkHeader | None = None
     if raw_header is not None:
         try:
@@ -91,10 +126,7 @@ def check_directory(directory: Path) -> tuple[Framework | None, list[Problem]]:
         except msgspec.ValidationError:
             found = structure_problems(raw_header, FrameworkHeader)
             problems.extend(_with_place(found, FILES["header"], "framework"))
-    items = {
-        kind: _decode_items(kind, _read_yaml(directory / FILES[kind], problems), problems)
-        for kind in ITEM_TYPES
-    }
+    items = {kind: _decode_items(kind, raw_items.get(kind), problems) for kind in ITEM_TYPES}
     if header is None:
         return None, problems
     framework = Framework(
@@ -128,5 +160,18 @@ def dump_directory(framework: Framework, directory: Path) -> None:
         _write_yaml(directory / FILES[kind], document.get(kind, []))
 
 
+def dump_document(framework: Framework) -> str:
+    """The edition as one YAML document (the inverse of ``load_document``): the header's keys,
+    then one list per item file, in the files' order, so it splits back into the directory."""
+    document = msgspec.to_builtins(framework)
+    ordered = {key: value for key, value in document.items() if key not in ITEM_TYPES}
+    ordered.update({kind: document.get(kind, []) for kind in ITEM_TYPES})
+    return _yaml_text(ordered)
+
+
 def _write_yaml(path: Path, content: Any) -> None:
-    path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    path.write_text(_yaml_text(content), encoding="utf-8")
+
+
+def _yaml_text(content: Any) -> str:
+    return yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)

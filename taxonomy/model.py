@@ -61,10 +61,27 @@ class ProficiencyLevel(_Item, frozen=True):
     description: Text
 
 
-class Crosswalks(_Item, frozen=True):
-    """Identifiers of the same skill in other frameworks, for exports and interoperability."""
+EscoUri = Annotated[
+    str,
+    Meta(
+        pattern=r"^https?://data\.europa\.eu/esco/",
+        max_length=300,
+        description="An ESCO concept URI.",
+        examples=["http://data.europa.eu/esco/skill/0e2e7d3a-1f0f-4e8e-9b8a-3c2d1e0f9a8b"],
+    ),
+]
 
-    esco: str | None = None
+
+class Crosswalks(_Item, frozen=True):
+    """Identifiers of the same skill in other frameworks, for exports and interoperability.
+
+    ``esco`` is the ESCO concept that means the same (SKOS ``exactMatch``); ``esco_close`` lists
+    ESCO concepts that overlap without being the same (SKOS ``closeMatch``), because a local ED
+    skill often spans parts of several ESCO skills.
+    """
+
+    esco: EscoUri | None = None
+    esco_close: tuple[EscoUri, ...] = ()
     sfia: str | None = None
     apprenticeship: str | None = None
 

@@ -242,3 +242,23 @@ def _duplicate_slugs(kind: str, items: Iterable[Any]) -> Iterator[Problem]:
                 message=f"duplicate slug {item.slug!r}",
             )
         seen.add(item.slug)
+
+
+def replaces_problems(framework: Framework, previous: Framework | None) -> list[Problem]:
+    """``replaces`` names skills of the edition this one follows (DESIGN §1); anything else could
+    never be carried forward. Checked on publishing, where the previous edition is known."""
+    known = {skill.slug for skill in previous.skills} if previous else set()
+    problems = []
+    for index, skill in enumerate(framework.skills):
+        for position, slug in enumerate(skill.replaces):
+            if slug not in known:
+                where = f"the previous edition {previous.key}" if previous else "any earlier edition"
+                problems.append(
+                    Problem(
+                        file=FILES["skills"],
+                        item=item_name("skills", index, skill),
+                        field=f"replaces[{position}]",
+                        message=f"{slug!r} is not a skill of {where}",
+                    )
+                )
+    return problems

@@ -166,3 +166,27 @@ class NeedsProfile(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)
+
+
+class FrameworkChange(Base):
+    """One edit of a framework edition, written in the same transaction as the edit itself.
+
+    ``key_name`` is copied (not a foreign key) so the log still says who made a change after
+    the key is revoked or deleted; ``before`` and ``after`` are the item's file-format JSON.
+    """
+
+    __tablename__ = "framework_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    framework_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(16), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    """The edition's revision this change produced."""
+    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    key_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    key_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    item: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)

@@ -1,17 +1,21 @@
-"""Public reads of published framework editions (no key needed)."""
+"""Public reads of published framework editions (no key needed), and creating or discarding a
+draft (``framework:write``): those share paths with the reads, so they live in this controller
+(litestar 2 refuses a second controller on the same path). Edits are in ``editing_routes``."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import problem_responses
-from api.framework import service
+from api.framework import editing, service
+from api.framework.editing_schemas import DraftCreate, EditionOut
+from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch
 from api.framework.schemas import (
     CategoryPage,
     FrameworkList,
@@ -92,6 +96,43 @@ class FrameworkController(Controller):
     ) -> FrameworkSummary:
         edition, index = await store.resolve(db_session, version)
         return service.summary(index, edition.status)
+
+    @post(
+        "/frameworks",
+        operation_id="createDraft",
+        summary="Start a draft edition, copied from the latest published one",
+        responses=EDIT_ERRORS,
+        response_headers=ETAG,
+    )
+    async def create_draft(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[DraftCreate],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[EditionOut]:
+        principal = await editing.editor(request, db_session)
+        stored = await editing.create_draft(db_session, store, principal, data)
+        previous = await editing.based_on(db_session, store, stored.version)
+        return Response(
+            editing.edition_out(stored, previous), status_code=201, headers={"ETag": editing.etag_of(stored)}
+        )
+
+    @delete(
+        "/frameworks/{version:str}",
+        operation_id="deleteDraft",
+        summary="Discard a draft (published editions cannot be deleted)",
+        responses=EDIT_ERRORS,
+    )
+    async def delete_draft(
+        self,
+        request: Request[Any, Any, Any],
+        version: Version,
+        db_session: NamedDependency[AsyncSession],
+        if_match: IfMatch = None,
+    ) -> None:
+        principal = await editing.editor(request, db_session)
+        await editing.delete_draft(db_session, principal, version, if_match)
 
     @get(
         "/levels",

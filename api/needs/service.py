@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from typing import NamedTuple
 
 import msgspec
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import analyse, expand_needs, progress
@@ -155,8 +156,17 @@ async def load_team(session: AsyncSession, audit_id: uuid.UUID) -> list[TeamMemb
     return (await load_teams(session, [audit_id]))[audit_id]
 
 
-async def load_teams(session: AsyncSession, audit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[TeamMember]]:
-    """Several audits' teams in one query (joint working reads every neighbour's at once)."""
+async def load_teams(
+    session: AsyncSession, audit_ids: list[uuid.UUID], skills: Collection[str] | None = None
+) -> dict[uuid.UUID, list[TeamMember]]:
+    """Several audits' teams in one query (joint working reads every neighbour's at once).
+
+    ``skills`` limits the levels read to those skills: the sector view reads every council's team
+    but only needs the few skills of one scenario or role, and the rows read are most of its cost.
+    """
+    joined = Assessment.member_id == Member.id
+    if skills is not None:
+        joined = and_(joined, Assessment.skill.in_(list(skills)))
     result = await session.execute(
         select(
             Member.audit_id,
@@ -166,7 +176,7 @@ async def load_teams(session: AsyncSession, audit_ids: list[uuid.UUID]) -> dict[
             Assessment.source,
             Assessment.level,
         )
-        .outerjoin(Assessment, Assessment.member_id == Member.id)
+        .outerjoin(Assessment, joined)
         .where(Member.audit_id.in_(audit_ids))
         .order_by(Member.audit_id, Member.reference)
     )

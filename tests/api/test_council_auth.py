@@ -57,6 +57,8 @@ def query(operation_id: str, ids: dict[str, str]) -> dict[str, str]:
         return {"needs": ids["needs_id"], "budget_gbp": "500", "budget_days": "5"}
     if operation_id == "getProgress":
         return {"from": ids["audit_id"], "to": ids["audit_id"], "needs": ids["needs_id"]}
+    if operation_id == "carryForwardAudit":
+        return {"to": "2026.1"}  # the audit's own edition: a copy (the only published one here)
     return {}
 
 

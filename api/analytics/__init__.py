@@ -1,0 +1,1 @@
+"""Sector-wide analytics for national bodies (scope ``national:read`` or ``admin``)."""

@@ -1,0 +1,83 @@
+"""Sector-wide analytics: for a scenario or role, the share of sharing councils red/amber/green
+per skill, nationally, by region and by council type (``national:read`` or ``admin``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.analytics import service
+from api.analytics.schemas import SectorView
+from api.auth import NATIONAL_READ, authenticate, require_scope
+from api.errors import problem_responses
+from api.framework.routes import provide_store
+from api.framework.schemas import VersionQuery
+from api.framework.store import FrameworkStore
+
+ERRORS = problem_responses(400, 401, 403, 404)
+SlugQuery = Annotated[
+    str | None, QueryParameter(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80, description="Slug.")
+]
+
+
+async def _view(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    store: FrameworkStore,
+    version: str | None,
+    scenario: str | None,
+    role: str | None,
+) -> SectorView:
+    require_scope(await authenticate(request, session), NATIONAL_READ)
+    return await service.sector(session, store, version, scenario, role)
+
+
+class AnalyticsController(Controller):
+    path = "/v1/analytics"
+    tags = ["analytics"]
+    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+
+    @get(
+        "/sector",
+        operation_id="getSectorView",
+        summary="Share of sharing councils red/amber/green per skill for a scenario or role",
+        responses=ERRORS,
+    )
+    async def sector(
+        self,
+        request: Request[Any, Any, Any],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        version: VersionQuery = None,
+        scenario: SlugQuery = None,
+        role: SlugQuery = None,
+    ) -> SectorView:
+        return await _view(request, db_session, store, version, scenario, role)
+
+    @get(
+        "/sector.csv",
+        operation_id="getSectorViewCsv",
+        summary="The sector view as CSV (one line per group and skill)",
+        responses=ERRORS,
+        media_type="text/csv",
+    )
+    async def sector_csv(
+        self,
+        request: Request[Any, Any, Any],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        version: VersionQuery = None,
+        scenario: SlugQuery = None,
+        role: SlugQuery = None,
+    ) -> Response[str]:
+        view = await _view(request, db_session, store, version, scenario, role)
+        filename = f"sector-{view.subject.slug}-{view.version}.csv"
+        return Response(
+            service.sector_csv(view),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )

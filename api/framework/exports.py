@@ -1,0 +1,82 @@
+"""Standard exports of a published (or retired) edition: JSON, YAML, CSV of skills, SKOS JSON-LD.
+
+The formats themselves are pure functions in ``taxonomy.exports``; this route picks one, names
+the file, and gives SKOS concepts URIs under this service's own address. Drafts export too, for
+a key with ``framework:write`` (a reviewer may want the draft as a spreadsheet).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import problem_responses
+from api.framework import editing
+from api.framework.editing_schemas import ExportFormat
+from api.framework.routes import Version, provide_store
+from api.framework.store import FrameworkStore
+from api.openapi_media import documented_media_types
+from taxonomy import exports
+from taxonomy.model import Framework
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "yaml": "application/yaml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "skos": "application/ld+json",
+}
+SUFFIXES = {"json": "json", "yaml": "yaml", "csv": "skills.csv", "skos": "skos.jsonld"}
+
+
+def skos_base(request: Request[Any, Any, Any]) -> str:
+    """Concept URIs live under this service's ``/v1``."""
+    return str(request.base_url).rstrip("/") + "/v1"
+
+
+def render(framework: Framework, format: str, base: str, previous_version: str | None) -> bytes:
+    if format == "json":
+        return exports.to_json(framework)
+    if format == "yaml":
+        return exports.to_yaml(framework).encode()
+    if format == "csv":
+        return exports.skills_csv(framework).encode()
+    return exports.skos_jsonld(framework, base, previous_version)
+
+
+class FrameworkExportController(Controller):
+    path = "/v1/frameworks"
+    tags = ["framework"]
+    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+
+    @get(
+        "/{version:str}/export",
+        operation_id="exportFramework",
+        summary="An edition as JSON, YAML (the file format), CSV of skills or SKOS (JSON-LD)",
+        responses=problem_responses(400, 401, 403, 404),
+        media_type="application/octet-stream",
+        operation_class=documented_media_types(*MEDIA_TYPES.values()),
+    )
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        version: Version,
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        format: Annotated[ExportFormat, QueryParameter(description="json, yaml, csv or skos.")] = "json",
+    ) -> Response[bytes]:
+        stored = await editing.readable(request, db_session, version)
+        previous = await editing.based_on(db_session, store, version)
+        body = await to_thread.run_sync(
+            render, stored.framework, format, skos_base(request), previous.version if previous else None
+        )
+        filename = f"{stored.framework.id}-{version}.{SUFFIXES[format]}"
+        return Response(
+            body,
+            media_type=MEDIA_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
