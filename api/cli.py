@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -42,6 +43,7 @@ def main() -> None:
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the API with uvicorn (N worker processes sharing only the database)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from api.db.preflight import check_database
 
@@ -49,7 +51,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     problem = asyncio.run(check_database(settings))
     if problem:
         fail(problem)
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.app:create_app",
         factory=True,
         host=settings.host,
@@ -58,6 +60,17 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         log_level=settings.log_level,
         proxy_headers=False,
     )
+    if config.workers == 1:
+        uvicorn.Server(config).run()
+        return
+    # uvicorn binds the shared socket of its worker processes with protocol 0, so asyncio does not
+    # switch Nagle off on accepted connections (it only does for IPPROTO_TCP sockets), and every small
+    # response then waits ~40 ms for the client's delayed ACK. Linux copies TCP_NODELAY from the
+    # listening socket to the connections it accepts, so setting it once here fixes every worker.
+    sock = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @main.group()
@@ -166,7 +179,11 @@ async def _with_session(settings: Settings, work: Callable[[AsyncSession], Await
 @keys.command("create")
 @click.option("--name", required=True, help="Who or what holds the key, e.g. 'Newcastle ED team'.")
 @click.option(
-    "--scope", "scopes", multiple=True, required=True, help="admin, framework:write or council:<GSS code>."
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="admin, framework:write, national:read or council:<GSS code>.",
 )
 def keys_create(name: str, scopes: tuple[str, ...]) -> None:
     """Create a key and print it once: it is stored only as a hash."""
@@ -215,6 +232,16 @@ def keys_revoke(key_id: int) -> None:
     if row is None:
         fail(f"no key {key_id}")
     click.echo(f"key {key_id} revoked")
+
+
+def _register_people_commands() -> None:
+    """audit, needs, gaps and report (api.cli_audit): they talk to a server or, with --local, the database."""
+    from api.cli_audit import register
+
+    register(main, framework)
+
+
+_register_people_commands()
 
 
 @main.command()

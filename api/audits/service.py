@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import msgspec
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,6 +27,7 @@ from api.audits.schemas import (
     AuditOut,
     AuditUpdate,
     BulkResult,
+    ImportPlan,
     MemberCreate,
     MemberOut,
     MemberUpdate,
@@ -358,8 +360,9 @@ async def bulk_assessments(
 # --- import and export -----------------------------------------------------------------------
 
 
-async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport) -> tuple[int, int, int]:
-    """Write a ready plan: members upserted by reference, assessments by (member, skill, source).
+async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport) -> ImportPlan:
+    """Write a ready plan (members upserted by reference, assessments by (member, skill, source)) and
+    return the plan with what was written, as the route and ``edskills audit import --local`` report it.
 
     Members already in the audit but absent from the file are left as they are.
     """
@@ -406,7 +409,13 @@ async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport
         ],
     )
     await touch(audit)
-    return created, updated, len(parsed.assessments)
+    return msgspec.structs.replace(
+        parsed.plan,
+        dry_run=False,
+        created_members=created,
+        updated_members=updated,
+        written_assessments=len(parsed.assessments),
+    )
 
 
 async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit) -> list[list[object]]:

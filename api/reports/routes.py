@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -11,15 +10,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.analysis.gaps import analyse
 from api.auth import provide_council
-from api.db.models import Council
 from api.errors import problem_responses
 from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
-from api.needs import service as needs
-from api.recommendations.service import recommendations
-from api.reports.html import ReportContext, render_report, summarise
+from api.reports.service import build_report
 
 
 class ReportController(Controller):
@@ -50,21 +45,4 @@ class ReportController(Controller):
         ] = None,
         budget_days: Annotated[float | None, QueryParameter(ge=0, le=100_000)] = None,
     ) -> str:
-        inputs = await needs.analysis_inputs(db_session, store, council, audit_id, needs_id)
-        registry = await db_session.get(Council, council)
-        context = ReportContext(
-            council=registry.name if registry else council,
-            audit_title=inputs.audit.title,
-            audit_date=inputs.audit.audit_date,
-            needs_title=inputs.profile.title,
-            framework=inputs.edition.key,
-            generated=dt.datetime.now(dt.UTC),
-        )
-        analysis = analyse(inputs.rows, inputs.team, inputs.edition.roles)
-        summary = None
-        if budget_gbp is not None and budget_days is not None:
-            advice = await recommendations(
-                db_session, store, council, audit_id, needs_id, budget_gbp, budget_days
-            )
-            summary = summarise(advice, inputs.edition)
-        return render_report(context, inputs.edition, inputs.team, analysis, summary)
+        return await build_report(db_session, store, council, audit_id, needs_id, budget_gbp, budget_days)

@@ -1,0 +1,1281 @@
+"""Wire types of the ED Skills Pathways API, generated from openapi.yaml: do not edit.
+
+Regenerate with ``python clients/python/tools/generate_models.py``.
+"""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeAlias
+from uuid import UUID
+
+from msgspec import UNSET, Meta, Struct, UnsetType, field
+
+AssessmentInEvidence: TypeAlias = Annotated[str, Meta(max_length=2000)]
+
+
+class AssessmentIn(Struct, kw_only=True):
+    member: Annotated[
+        str,
+        Meta(
+            description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+            examples=["EDO-03"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+        ),
+    ]
+    skill: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    source: Literal["self", "manager", "verified"] | UnsetType = "manager"
+    evidence: AssessmentInEvidence | UnsetType | None = UNSET
+
+
+class AssessmentOut(Struct, kw_only=True):
+    skill: str
+    source: Literal["self", "manager", "verified"]
+    level: int
+    evidence: str | UnsetType | None = UNSET
+
+
+AuditCreateFrameworkVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
+
+
+class AuditCreate(Struct, kw_only=True):
+    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    audit_date: Annotated[str, Meta(description="The date the audit describes.")]
+    framework_version: AuditCreateFrameworkVersion | UnsetType | None = UNSET
+
+
+class AuditOut(Struct, kw_only=True):
+    id: UUID
+    council: str
+    title: str
+    audit_date: str
+    framework_version: str
+    members: int
+    assessments: int
+    created_at: str
+    updated_at: str
+
+
+class AuditPage(Struct, kw_only=True):
+    items: list[AuditOut]
+    total: int
+    limit: int
+    offset: int
+
+
+AuditUpdateTitle: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+
+
+class AuditUpdate(Struct, kw_only=True):
+    title: AuditUpdateTitle | UnsetType | None = UNSET
+    audit_date: Annotated[str, Meta(description="The date the audit describes.")] | UnsetType | None = UNSET
+
+
+class BulkResult(Struct, kw_only=True):
+    created: int
+    updated: int
+
+
+class Candidate(Struct, kw_only=True):
+    slug: str
+    label: str
+    score: float
+
+
+class Category(Struct, kw_only=True):
+    slug: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    name: Annotated[str, Meta(max_length=200, min_length=1)]
+    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+
+
+class CategoryOut(Struct, kw_only=True):
+    slug: str
+    name: str
+    description: str
+    skills: list[str]
+
+
+class CategoryPage(Struct, kw_only=True):
+    version: str
+    items: list[CategoryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ChangeOut(Struct, kw_only=True):
+    id: int
+    version: str
+    revision: int
+    at: str
+    key_name: str
+    action: Literal[
+        "create", "update", "rename", "delete", "create-draft", "publish", "retire", "delete-draft"
+    ]
+    kind: Literal["edition", "categories", "skills", "roles", "pathways", "scenarios", "training"]
+    item: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class ChangePage(Struct, kw_only=True):
+    version: str
+    items: list[ChangeOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ColumnPlan(Struct, kw_only=True):
+    column: str
+    header: str
+    role: Literal[
+        "reference",
+        "display_name",
+        "role",
+        "fte",
+        "skill",
+        "skill_name",
+        "level",
+        "source",
+        "evidence",
+        "ignored",
+    ]
+    skill: str | UnsetType | None = UNSET
+    decision: Literal["matched", "suggested", "unmatched", "confirmed", "ignored", "field"] | UnsetType = (
+        "field"
+    )
+    score: float | UnsetType | None = UNSET
+    candidates: list[Candidate] | UnsetType | None = UNSET
+
+
+class CouncilRef(Struct, kw_only=True):
+    gss: str
+    name: str
+    type: str
+
+
+class CouncilSummary(Struct, kw_only=True):
+    gss: str
+    code: str
+    name: str
+    type: str
+    type_name: str
+    nation: str
+    region: str
+    district_level: bool
+    share_capability: bool
+    score: float | UnsetType | None = UNSET
+
+
+CrosswalksEsco: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="An ESCO concept URI.",
+        examples=["http://data.europa.eu/esco/skill/0e2e7d3a-1f0f-4e8e-9b8a-3c2d1e0f9a8b"],
+        max_length=300,
+        pattern="^https?://data\\.europa\\.eu/esco/",
+    ),
+]
+
+
+class Crosswalks(Struct, kw_only=True):
+    esco: (
+        Annotated[
+            CrosswalksEsco,
+            Meta(
+                description="An ESCO concept URI.",
+                examples=["http://data.europa.eu/esco/skill/0e2e7d3a-1f0f-4e8e-9b8a-3c2d1e0f9a8b"],
+            ),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
+    esco_close: list[str] | UnsetType = field(default_factory=list)
+    sfia: str | UnsetType | None = UNSET
+    apprenticeship: str | UnsetType | None = UNSET
+
+
+class Development(Struct, kw_only=True):
+    skill: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    from_level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    to_level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+
+
+DraftCreateTitle: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+
+
+DraftCreateDescription: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+class DraftCreate(Struct, kw_only=True):
+    version: Annotated[
+        str,
+        Meta(
+            description="Edition, e.g. 2026.1",
+            examples=["2026.1"],
+            max_length=8,
+            pattern="^\\d{4}\\.\\d{1,3}$",
+        ),
+    ]
+    title: DraftCreateTitle | UnsetType | None = UNSET
+    description: DraftCreateDescription | UnsetType | None = UNSET
+
+
+class EditionOut(Struct, kw_only=True):
+    id: str
+    version: str
+    key: str
+    title: str
+    status: Literal["draft", "published", "retired"]
+    revision: int
+    based_on: str | None
+
+
+class FieldError(Struct, kw_only=True):
+    field_: str = field(name="field")
+    message: str
+    source: str | UnsetType | None = UNSET
+
+
+FrameworkSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+FrameworkLicence: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+class FrameworkCounts(Struct, kw_only=True):
+    categories: int
+    skills: int
+    roles: int
+    pathways: int
+    scenarios: int
+    training: int
+
+
+class FrameworkSummary(Struct, kw_only=True):
+    id: str
+    version: str
+    key: str
+    title: str
+    status: Literal["draft", "published", "retired"]
+    published_on: str | None
+    description: str
+    counts: FrameworkCounts
+
+
+class GapRow(Struct, kw_only=True):
+    skill: str
+    level: int
+    required: int
+    covered: int
+    near: int
+    shortfall: int
+    importance: Literal["essential", "important", "desirable"]
+    weight: int
+    rag: Literal["red", "amber", "green"]
+
+
+class Health(Struct, kw_only=True):
+    status: Literal["ok"]
+    database: Literal["sqlite", "postgresql"]
+    version: str
+
+
+class ImportUpload(Struct, kw_only=True):
+    file: bytes
+    mapping: str | UnsetType | None = UNSET
+
+
+class JointCohort(Struct, kw_only=True):
+    training: str
+    title: str
+    skill: str
+    level: int
+    min_cohort: int
+    note: str
+
+
+class JointSkill(Struct, kw_only=True):
+    skill: str
+    level: int
+    relation: Literal["can help", "we can help", "common need"]
+    weight: int
+    forms: list[str]
+
+
+LearningSetRequestFrameworkVersion: TypeAlias = Annotated[
+    str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")
+]
+
+
+class LearningSetRequest(Struct, kw_only=True):
+    topic: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    councils: Annotated[list[str], Meta(max_length=60, min_length=1)]
+    framework_version: LearningSetRequestFrameworkVersion | UnsetType | None = UNSET
+
+
+class MatchCandidate(Struct, kw_only=True):
+    slug: str
+    label: str
+    matched_label: str
+    score: float
+
+
+MatchRequestVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
+
+
+class MatchRequest(Struct, kw_only=True):
+    texts: Annotated[list[str], Meta(max_length=10000, min_length=1)]
+    version: MatchRequestVersion | UnsetType | None = UNSET
+    limit: Annotated[int, Meta(ge=1, le=10)] | UnsetType = 3
+
+
+class MatchResult(Struct, kw_only=True):
+    text: str
+    decision: Literal["matched", "suggested", "unmatched"]
+    candidates: list[MatchCandidate]
+
+
+class MatchThresholds(Struct, kw_only=True):
+    high: float
+    low: float
+    margin: float
+
+
+MemberCreateDisplayName: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+
+
+MemberCreateRole: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+class MemberCreate(Struct, kw_only=True):
+    reference: Annotated[
+        str,
+        Meta(
+            description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+            examples=["EDO-03"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+        ),
+    ]
+    display_name: MemberCreateDisplayName | UnsetType | None = UNSET
+    role: (
+        Annotated[
+            MemberCreateRole,
+            Meta(description="Stable kebab-case identifier.", examples=["economic-data-analysis"]),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
+    fte: Annotated[float, Meta(description="Full-time equivalent (0–2).", ge=0.0, le=2.0)] | UnsetType = 1.0
+
+
+class MemberOut(Struct, kw_only=True):
+    reference: str
+    display_name: str | None
+    role: str | None
+    fte: float
+    effective_levels: dict[str, int]
+    assessments: list[AssessmentOut]
+
+
+class MemberPage(Struct, kw_only=True):
+    items: list[MemberOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class MemberRequirement(Struct, kw_only=True):
+    skill: str
+    level: int
+    importance: Literal["essential", "important", "desirable"]
+    member_level: int
+    met: bool
+    short_by: int
+
+
+MemberUpdateReference: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+        examples=["EDO-03"],
+        pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+    ),
+]
+
+
+MemberUpdateDisplayName: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+
+
+MemberUpdateRole: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+MemberUpdateFte: TypeAlias = Annotated[float, Meta(description="Full-time equivalent (0–2).", le=2.0)]
+
+
+class MemberUpdate(Struct, kw_only=True):
+    reference: (
+        Annotated[
+            MemberUpdateReference,
+            Meta(
+                description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+                examples=["EDO-03"],
+            ),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
+    display_name: MemberUpdateDisplayName | UnsetType | None = UNSET
+    role: (
+        Annotated[
+            MemberUpdateRole,
+            Meta(description="Stable kebab-case identifier.", examples=["economic-data-analysis"]),
+        ]
+        | UnsetType
+        | None
+    ) = UNSET
+    fte: Annotated[MemberUpdateFte, Meta(description="Full-time equivalent (0–2).")] | UnsetType | None = (
+        UNSET
+    )
+
+
+NeedsCreateFrameworkVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
+
+
+NeedsUpdateTitle: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+
+
+NeedsUpdateScenarios: TypeAlias = Annotated[list[str], Meta(max_length=20)]
+
+
+class NeighbourSuggestion(Struct, kw_only=True):
+    gss: str
+    name: str
+    score: int
+    can_help: list[JointSkill]
+    we_can_help: list[JointSkill]
+    common_needs: list[JointSkill]
+    joint_cohorts: list[JointCohort]
+
+
+class NextRole(Struct, kw_only=True):
+    role: str
+    title: str
+    band: int
+    kind: Literal["progression", "lateral", "entry"]
+    years_min: int
+    years_max: int | None
+    notes: str
+
+
+class NextRoles(Struct, kw_only=True):
+    version: str
+    role: str
+    items: list[NextRole]
+
+
+PathwayEdgeYearsMax: TypeAlias = Annotated[int, Meta(le=30)]
+
+
+class PathwayEdge(Struct, kw_only=True):
+    from_role: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    to_role: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    kind: Literal["progression", "lateral", "entry"]
+    years_min: Annotated[int, Meta(ge=0, le=30)]
+    years_max: PathwayEdgeYearsMax | UnsetType | None = UNSET
+    notes: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+
+
+class PathwayList(Struct, kw_only=True):
+    version: str
+    items: list[PathwayEdge]
+    total: int
+
+
+class Problem(Struct, kw_only=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | UnsetType | None = UNSET
+    errors: list[FieldError] | UnsetType | None = UNSET
+
+
+class ProficiencyLevel(Struct, kw_only=True):
+    level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    name: Annotated[str, Meta(max_length=200, min_length=1)]
+    description: Annotated[str, Meta(max_length=4000)]
+
+
+class ProgressRow(Struct, kw_only=True):
+    skill: str
+    level: int
+    required: int
+    importance: Literal["essential", "important", "desirable"]
+    covered_before: int
+    covered_after: int
+    rag_before: Literal["red", "amber", "green"]
+    rag_after: Literal["red", "amber", "green"]
+    change: Literal["better", "worse", "same"]
+
+
+class RagCounts(Struct, kw_only=True):
+    red: int
+    amber: int
+    green: int
+
+
+class Requirement(Struct, kw_only=True):
+    skill: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    importance: Literal["essential", "important", "desirable"]
+
+
+class RequirementIn(Struct, kw_only=True):
+    level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    importance: Literal["essential", "important", "desirable"]
+
+
+class RequirementRow(Struct, kw_only=True):
+    skill: str
+    level: int
+    required: int
+    importance: Literal["essential", "important", "desirable"]
+    weight: int
+
+
+class Requirements(Struct, kw_only=True):
+    needs: UUID
+    framework_version: str
+    rows: list[RequirementRow]
+    total_headcount: int
+
+
+RoleSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+class Role(Struct, kw_only=True):
+    slug: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    band: Annotated[int, Meta(description="Seniority band: 1 entry ... 6 director.", ge=1, le=6)]
+    summary: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    alt_titles: list[str] | UnsetType = field(default_factory=list)
+    requirements: list[Requirement] | UnsetType = field(default_factory=list)
+    source: RoleSource | UnsetType | None = UNSET
+
+
+class RoleDetail(Struct, kw_only=True):
+    version: str
+    role: Role
+    next: list[NextRole]
+    previous: list[str]
+
+
+class RolePage(Struct, kw_only=True):
+    version: str
+    items: list[Role]
+    total: int
+    limit: int
+    offset: int
+
+
+class RoleReadiness(Struct, kw_only=True):
+    role: str
+    title: str
+    band: int
+    steps: int
+    readiness: float
+
+
+class RoleUse(Struct, kw_only=True):
+    role: str
+    title: str
+    level: int
+    importance: Literal["essential", "important", "desirable"]
+
+
+class RowError(Struct, kw_only=True):
+    row: int
+    column: str | None
+    message: str
+
+
+class RowOutcome(Struct, kw_only=True):
+    skill: str
+    level: int
+    required: int
+    importance: str
+    weight: int
+    covered_before: int
+    covered_after: int
+    shortfall_before: int
+    shortfall_after: int
+
+
+ScenarioSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+class ScenarioRow(Struct, kw_only=True):
+    skill: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    headcount: Annotated[int, Meta(ge=1, le=10000)]
+    importance: Literal["essential", "important", "desirable"]
+
+
+class SectorCell(Struct, kw_only=True):
+    skill: str
+    level: int
+    suppressed: bool
+    red: float | UnsetType | None = UNSET
+    amber: float | UnsetType | None = UNSET
+    green: float | UnsetType | None = UNSET
+
+
+class SectorGroup(Struct, kw_only=True):
+    key: str
+    label: str
+    suppressed: bool
+    councils: int | None
+    cells: list[SectorCell]
+
+
+class SectorRow(Struct, kw_only=True):
+    skill: str
+    label: str
+    level: int
+    required: int
+    importance: Literal["essential", "important", "desirable"]
+
+
+class SectorSubject(Struct, kw_only=True):
+    kind: Literal["scenario", "role"]
+    slug: str
+    title: str
+
+
+class SectorView(Struct, kw_only=True):
+    version: str
+    subject: SectorSubject
+    rows: list[SectorRow]
+    threshold: int
+    note: str
+    overall: SectorGroup
+    by_region: list[SectorGroup]
+    by_council_type: list[SectorGroup]
+
+
+class SetMember(Struct, kw_only=True):
+    council: str
+    reference: str
+    band: int | None
+
+
+class Sharing(Struct, kw_only=True):
+    share_capability: bool
+
+
+class SharingOut(Struct, kw_only=True):
+    council: str
+    share_capability: bool
+
+
+SkillSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+class Skill(Struct, kw_only=True):
+    slug: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    label: Annotated[str, Meta(max_length=200, min_length=1)]
+    category: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    alt_labels: list[str] | UnsetType = field(default_factory=list)
+    crosswalks: Crosswalks | UnsetType | None = UNSET
+    replaces: list[str] | UnsetType = field(default_factory=list)
+    source: SkillSource | UnsetType | None = UNSET
+
+
+class SkillLift(Struct, kw_only=True):
+    skill: str
+    from_level: int
+    to_level: int
+
+
+class SkillMapping(Struct, kw_only=True):
+    skill: str
+    to: list[str]
+
+
+class SkillOut(Struct, kw_only=True):
+    slug: str
+    label: str
+    category: str
+    description: str
+    alt_labels: list[str]
+    score: float | UnsetType | None = UNSET
+    matched_label: str | UnsetType | None = UNSET
+
+
+class SkillPage(Struct, kw_only=True):
+    version: str
+    items: list[SkillOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class TitlePlan(Struct, kw_only=True):
+    text: str
+    rows: list[int]
+    slug: str | UnsetType | None = UNSET
+    decision: Literal["matched", "suggested", "unmatched", "confirmed", "ignored"] | UnsetType = "unmatched"
+    score: float | UnsetType | None = UNSET
+    candidates: list[Candidate] | UnsetType | None = UNSET
+
+
+TrainingOptionAccreditation: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+
+
+TrainingOptionMinCohort: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
+
+
+TrainingOptionMaxCohort: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
+
+
+TrainingOptionCpdHours: TypeAlias = Annotated[float, Meta(le=10000.0)]
+
+
+TrainingOptionSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+
+
+class TrainingOption(Struct, kw_only=True):
+    slug: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    provider: Annotated[str, Meta(max_length=200, min_length=1)]
+    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    kind: Literal[
+        "course", "apprenticeship", "qualification", "mentoring", "secondment", "action learning set"
+    ]
+    mode: Literal["online", "in person", "blended"]
+    develops: list[Development]
+    cost_gbp: Annotated[float, Meta(ge=0.0, le=1000000.0)]
+    days: Annotated[float, Meta(ge=0.0, le=1000.0)]
+    url: str | UnsetType | None = UNSET
+    accreditation: TrainingOptionAccreditation | UnsetType | None = UNSET
+    min_cohort: TrainingOptionMinCohort | UnsetType | None = UNSET
+    max_cohort: TrainingOptionMaxCohort | UnsetType | None = UNSET
+    cpd_hours: TrainingOptionCpdHours | UnsetType | None = UNSET
+    indicative: bool | UnsetType = True
+    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    source: TrainingOptionSource | UnsetType | None = UNSET
+
+
+class TrainingPage(Struct, kw_only=True):
+    version: str
+    items: list[TrainingOption]
+    total: int
+    limit: int
+    offset: int
+
+
+class TrainingRef(Struct, kw_only=True):
+    slug: str
+    title: str
+    from_level: int
+    to_level: int
+    cost_gbp: float
+    days: float
+
+
+class TrainingUse(Struct, kw_only=True):
+    slug: str
+    title: str
+    provider: str
+    kind: str
+    from_level: int
+    to_level: int
+    cost_gbp: float
+    days: float
+
+
+class UnmappedRole(Struct, kw_only=True):
+    member: str
+    role: str
+
+
+class UnmappedSkill(Struct, kw_only=True):
+    skill: str
+    assessments: int
+    members: int
+    removed_in: str
+
+
+class Unplaced(Struct, kw_only=True):
+    council: str
+    reference: str
+    reason: str
+
+
+class ValidationProblem(Struct, kw_only=True):
+    file: str
+    item: str
+    field_: str = field(name="field")
+    message: str
+
+
+class ValidationReport(Struct, kw_only=True):
+    version: str
+    revision: int
+    valid: bool
+    problems: list[ValidationProblem]
+
+
+class AssessmentBulk(Struct, kw_only=True):
+    assessments: Annotated[list[AssessmentIn], Meta(max_length=200000, min_length=1)]
+
+
+class Assignment(Struct, kw_only=True):
+    member: str
+    training: str
+    title: str
+    skills: list[SkillLift]
+    cost_gbp: float
+    days: float
+
+
+class CarryForwardResult(Struct, kw_only=True):
+    audit: AuditOut
+    from_version: str
+    to_version: str
+    members: int
+    assessments: int
+    changed: list[SkillMapping]
+    unmapped_skills: list[UnmappedSkill]
+    unmapped_roles: list[UnmappedRole]
+
+
+class CouncilDetail(Struct, kw_only=True):
+    gss: str
+    code: str
+    name: str
+    official_name: str
+    type: str
+    type_name: str
+    nation: str
+    region: str
+    district_level: bool
+    lat: float | None
+    lon: float | None
+    population: int | None
+    alt_names: list[str]
+    county: CouncilRef | None
+    combined_authority: CouncilRef | None
+    neighbours: list[CouncilRef]
+    neighbour_basis: str
+    members: list[CouncilRef]
+    share_capability: bool
+
+
+class CouncilPage(Struct, kw_only=True):
+    items: list[CouncilSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class FrameworkList(Struct, kw_only=True):
+    items: list[FrameworkSummary]
+    total: int
+
+
+class ImportPlan(Struct, kw_only=True):
+    file_type: Literal["csv", "xlsx"]
+    layout: Literal["wide", "long"]
+    header_row: int
+    columns: list[ColumnPlan]
+    roles: list[TitlePlan]
+    skill_names: list[TitlePlan]
+    members: int
+    assessments: int
+    errors: list[RowError]
+    undecided: list[str]
+    ready: bool
+    dry_run: bool
+    encoding: str | UnsetType | None = UNSET
+    delimiter: str | UnsetType | None = UNSET
+    sheet: str | UnsetType | None = UNSET
+    created_members: int | UnsetType = 0
+    updated_members: int | UnsetType = 0
+    written_assessments: int | UnsetType = 0
+
+
+class LearningSet(Struct, kw_only=True):
+    number: int
+    members: list[SetMember]
+    councils: list[str]
+    band_min: int | None
+    band_max: int | None
+    max_distance_km: float
+    facilitator: SetMember | None
+
+
+class LearningSetPlan(Struct, kw_only=True):
+    topic_skills: list[str]
+    sets: list[LearningSet]
+    unplaced: list[Unplaced]
+
+
+class LearningSetResponse(Struct, kw_only=True):
+    topic: str
+    framework_version: str
+    councils_without_audit: list[str]
+    plan: LearningSetPlan
+
+
+class LevelList(Struct, kw_only=True):
+    version: str
+    items: list[ProficiencyLevel]
+    synonyms: dict[str, int]
+
+
+class MatchResponse(Struct, kw_only=True):
+    version: str
+    thresholds: MatchThresholds
+    results: list[MatchResult]
+
+
+class MemberGap(Struct, kw_only=True):
+    reference: str
+    role: str | None
+    met: int
+    total: int
+    requirements: list[MemberRequirement]
+
+
+class NeedsCreate(Struct, kw_only=True):
+    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    horizon: str | UnsetType | None = UNSET
+    framework_version: NeedsCreateFrameworkVersion | UnsetType | None = UNSET
+    establishment: dict[str, int] | UnsetType = UNSET
+    scenarios: Annotated[list[str], Meta(max_length=20)] | UnsetType = UNSET
+    rows: Annotated[list[ScenarioRow], Meta(max_length=500)] | UnsetType = UNSET
+
+
+class NeedsOut(Struct, kw_only=True):
+    id: UUID
+    council: str
+    title: str
+    horizon: str | None
+    framework_version: str
+    establishment: dict[str, int]
+    scenarios: list[str]
+    rows: list[ScenarioRow]
+    created_at: str
+    updated_at: str
+
+
+class NeedsPage(Struct, kw_only=True):
+    items: list[NeedsOut]
+    total: int
+    limit: int
+    offset: int
+
+
+NeedsUpdateRows: TypeAlias = Annotated[list[ScenarioRow], Meta(max_length=500)]
+
+
+class NeedsUpdate(Struct, kw_only=True):
+    title: NeedsUpdateTitle | UnsetType | None = UNSET
+    horizon: str | UnsetType | None = UNSET
+    establishment: dict[str, int] | UnsetType | None = UNSET
+    scenarios: NeedsUpdateScenarios | UnsetType | None = UNSET
+    rows: NeedsUpdateRows | UnsetType | None = UNSET
+
+
+class Progress(Struct, kw_only=True):
+    rows: list[ProgressRow]
+    readiness_before: float
+    readiness_after: float
+    joined: list[str]
+    left: list[str]
+
+
+class ProgressReport(Struct, kw_only=True):
+    from_audit: UUID
+    to_audit: UUID
+    needs: UUID
+    framework_version: str
+    progress: Progress
+
+
+class Scenario(Struct, kw_only=True):
+    slug: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    rows: list[ScenarioRow] | UnsetType = field(default_factory=list)
+    source: ScenarioSource | UnsetType | None = UNSET
+
+
+class ScenarioDetail(Struct, kw_only=True):
+    version: str
+    scenario: Scenario
+
+
+class ScenarioList(Struct, kw_only=True):
+    version: str
+    items: list[Scenario]
+    total: int
+
+
+class SkillDetail(Struct, kw_only=True):
+    version: str
+    skill: Skill
+    category: Category
+    roles: list[RoleUse]
+    training: list[TrainingUse]
+
+
+class SkillToBuild(Struct, kw_only=True):
+    skill: str
+    label: str
+    required: int
+    current: int
+    importance: str
+    training: list[TrainingRef]
+
+
+class TrainingDetail(Struct, kw_only=True):
+    version: str
+    training: TrainingOption
+
+
+class TrainingPlan(Struct, kw_only=True):
+    assignments: list[Assignment]
+    total_cost_gbp: float
+    total_days: float
+    weighted_shortfall_closed: int
+    shortfall_closed: int
+    rows: list[RowOutcome]
+    rows_open: list[RowOutcome]
+    budget_gbp: float
+    budget_days: float
+    optimal: bool
+
+
+class Framework(Struct, kw_only=True):
+    id: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    version: Annotated[
+        str,
+        Meta(
+            description="Edition, e.g. 2026.1",
+            examples=["2026.1"],
+            max_length=8,
+            pattern="^\\d{4}\\.\\d{1,3}$",
+        ),
+    ]
+    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    status: Literal["draft", "published", "retired"]
+    levels: list[ProficiencyLevel]
+    categories: list[Category]
+    skills: list[Skill]
+    roles: list[Role]
+    pathways: list[PathwayEdge]
+    scenarios: list[Scenario]
+    training: list[TrainingOption]
+    published_on: str | UnsetType | None = UNSET
+    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    source: FrameworkSource | UnsetType | None = UNSET
+    licence: FrameworkLicence | UnsetType | None = UNSET
+
+
+class GapAnalysis(Struct, kw_only=True):
+    rows: list[GapRow]
+    readiness: float
+    counts: RagCounts
+    members: list[MemberGap]
+
+
+class GapReport(Struct, kw_only=True):
+    audit: UUID
+    needs: UUID
+    framework_version: str
+    analysis: GapAnalysis
+
+
+class Recommendations(Struct, kw_only=True):
+    audit: UUID
+    needs: UUID
+    framework_version: str
+    training: TrainingPlan
+    joint_working: list[NeighbourSuggestion]
+
+
+class RouteStep(Struct, kw_only=True):
+    from_role: str
+    to_role: str
+    title: str
+    kind: str
+    years_min: int
+    years_max: int | None
+    readiness: float
+    skills_to_build: list[SkillToBuild]
+
+
+class CareerPathway(Struct, kw_only=True):
+    member: str
+    current_role: str | None
+    current_readiness: float | None
+    reachable: list[RoleReadiness]
+    target: str | None
+    route: list[RouteStep] | None
+    total_gap: int | None
+
+
+class PathwayResponse(Struct, kw_only=True):
+    audit: UUID
+    framework_version: str
+    pathway: CareerPathway

@@ -1,0 +1,165 @@
+"""The people-facing commands, spreadsheet to report, against a served app and with --local."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from api.cli import main
+from api.settings import Settings
+from tests.conftest import GATESHEAD, NEWCASTLE
+from tests.serving import served
+
+TEAM_CSV = (
+    "Newcastle ED team skills audit,,,,,,\n"
+    "Staff ID,Name,Job title,M&E,Bid writting,Stakeholder mgmt,Notes\n"
+    "EDO-01,Alex,Economic Development Officer,Practitioner,2,advanced,course booked\n"
+    "EDO-02,Sam,Snr Econ Dev Officer,basic,expert,2,\n"
+    "EDO-03,Kim,Economic Development Officer,,n/a,intermediate,\n"
+)
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(params=["remote", "local"])
+def edskills(request: pytest.FixtureRequest, settings: Settings, keys: dict[str, str]) -> Iterator[Invoke]:
+    """Run `edskills …` against a served app (URL and key from the environment) or with --local."""
+    runner = CliRunner()
+    if request.param == "local":
+        env = {"EDSKILLS_DATABASE_URL": settings.database_url, "EDSKILLS_URL": "http://127.0.0.1:1"}
+
+        def local(*args: str, key: str | None = None, color: bool = False) -> Result:
+            del key  # --local needs no key: the database URL is the credential
+            return runner.invoke(main, [*args, "--local"], env=env, color=color)
+
+        yield local
+        return
+    with served(settings) as url:
+
+        def remote(*args: str, key: str | None = None, color: bool = False) -> Result:
+            env = {"EDSKILLS_URL": url, "EDSKILLS_API_KEY": key or keys["newcastle"]}
+            return runner.invoke(main, list(args), env=env, color=color)
+
+        yield remote
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.output + (result.stderr if result.stderr_bytes else "")
+    return result.stdout
+
+
+def test_spreadsheet_to_report(edskills: Invoke, tmp_path: Path) -> None:
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(TEAM_CSV, encoding="utf-8")
+    audit = ok(edskills("audit", "create", "--council", NEWCASTLE, "--title", "CLI", "--date", "2026-10-01"))
+    audit = audit.strip()
+    assert len(audit) == 36
+
+    plan = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--audit", audit, "--dry-run")
+    text = ok(plan)
+    assert "M&E" in text and "monitoring-evaluation" in text and "matched" in text
+    assert "Snr Econ Dev Officer" in text
+    assert "dry run: nothing written" in text
+    assert "Importing team.csv" in plan.stderr, "a progress bar on stderr"
+    listing = ok(edskills("audit", "list", "--council", NEWCASTLE))
+    assert listing.splitlines()[2].split() == [audit, "2026-10-01", "CLI", "0", "0"], (
+        "a dry run writes nothing"
+    )
+
+    done = ok(
+        edskills(
+            "audit",
+            "import",
+            str(sheet),
+            "--council",
+            NEWCASTLE,
+            "--audit",
+            audit,
+            "--role",
+            "Snr Econ Dev Officer=senior-ed-officer",
+        )
+    )
+    assert "3 member(s) created, 0 updated, 9 assessment(s) written" in done
+
+    needs = ok(
+        edskills(
+            "needs",
+            "create",
+            "--council",
+            NEWCASTLE,
+            "--title",
+            "2027",
+            "--horizon",
+            "2027-03-31",
+            "--establishment",
+            "ed-officer=3",
+            "--scenario",
+            "ukspf-delivery",
+            "--row",
+            "net-zero-economy:3:1:important",
+        )
+    ).strip()
+    gaps = edskills("gaps", "--council", NEWCASTLE, "--audit", audit, "--needs", needs, color=True)
+    table = ok(gaps)
+    assert "readiness" in table and "bid-writing" in table
+    assert "\x1b[31mRED" in table, "red rows are red"
+
+    report = tmp_path / "report.html"
+    ok(edskills("report", "--council", NEWCASTLE, "--audit", audit, "--needs", needs, "-o", str(report)))
+    assert report.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    exported = tmp_path / "team.xlsx"
+    ok(edskills("audit", "export", "--council", NEWCASTLE, "--audit", audit, "-o", str(exported)))
+    assert exported.read_bytes()[:2] == b"PK"
+
+
+def test_undecided_import_is_refused_and_writes_nothing(
+    edskills: Invoke, tmp_path: Path, row_counts: Callable[[], dict[str, int]]
+) -> None:
+    sheet = tmp_path / "odd.csv"
+    sheet.write_text("Reference,Forklift licence\nEDO-01,3\n", encoding="utf-8")
+    audit = ok(edskills("audit", "create", "--council", NEWCASTLE, "--title", "Odd")).strip()
+    before = row_counts()
+    refused = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--audit", audit)
+    assert refused.exit_code == 2
+    assert refused.stderr.strip().splitlines()[-1].startswith("edskills: error: nothing was imported")
+    assert row_counts() == before
+    mapped = edskills(
+        "audit",
+        "import",
+        str(sheet),
+        "--council",
+        NEWCASTLE,
+        "--audit",
+        audit,
+        "--map",
+        "Forklift licence=ignore",
+    )
+    assert "1 member(s) created" in ok(mapped)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gaps", "--council", NEWCASTLE, "--audit", "not-a-uuid", "--needs", "x"], "edskills: error: "),
+        (["audit", "list", "--council", "E99999999"], "edskills: error: "),
+    ],
+)
+def test_errors_are_one_line(edskills: Invoke, args: list[str], message: str) -> None:
+    result = edskills(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_wrong_council_key_is_404_remotely(settings: Settings, keys: dict[str, str]) -> None:
+    with served(settings) as url:
+        result = CliRunner().invoke(
+            main,
+            ["audit", "list", "--council", NEWCASTLE, "--url", url, "--key", keys["gateshead"]],
+        )
+        unreachable = CliRunner().invoke(
+            main, ["audit", "list", "--council", GATESHEAD, "--url", "http://127.0.0.1:1"]
+        )
+    assert result.exit_code == 2 and result.stderr.startswith("edskills: error: 404 Not Found")
+    assert unreachable.exit_code == 2 and "cannot reach http://127.0.0.1:1" in unreachable.stderr
