@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest openapi bench clean install
+.PHONY: serve test lint typecheck pytest openapi bench fuzz clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml clients/python/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e clients/python -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -38,6 +38,11 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# A long schemathesis run over every operation on SQLite and PostgreSQL (`make test` runs a short one).
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	EDSKILLS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EDSKILLS_FUZZ_RANDOM=1 $(BIN)/pytest tests/contract -q
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*

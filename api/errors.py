@@ -87,6 +87,12 @@ class ServiceUnavailable(ProblemError):
     problem_type = "service-unavailable"
 
 
+RETRY_LATER_SQLSTATES = ("08", "57P", "53300")
+"""SQLSTATE prefixes that mean the server is unreachable, shutting down, starting up or full
+(connection exceptions, operator intervention, too many connections). The fault test found
+``57P03 the database system is shutting down`` answered 500 during a PostgreSQL restart."""
+
+
 def is_database_down(exc: BaseException) -> bool:
     """Connection failures and timeouts mean "retry later" (503), not a bug (500)."""
     if isinstance(exc, DBAPIError):
@@ -95,7 +101,13 @@ def is_database_down(exc: BaseException) -> bool:
             or isinstance(exc, OperationalError)
             or (exc.orig is not None and is_database_down(exc.orig))
         )
-    return isinstance(exc, OSError | TimeoutError)
+    if isinstance(exc, OSError | TimeoutError):
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(RETRY_LATER_SQLSTATES):
+        return True
+    cause = exc.__cause__
+    return cause is not None and cause is not exc and is_database_down(cause)
 
 
 def _validation_errors(extra: Any) -> list[FieldError] | None:

@@ -47,5 +47,7 @@ def page_headers(request: Request[Any, Any, Any], total: int, limit: int, offset
 def _with_offset(request: Request[Any, Any, Any], offset: int, limit: int) -> str:
     params = {key: value for key, value in request.query_params.items() if key not in {"offset", "limit"}}
     params.update({"limit": str(limit), "offset": str(offset)})
-    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items())
-    return f"{request.url.path}?{query}"
+    # Everything percent-encoded: header values must be latin-1, and keys, values and the path are
+    # whatever the client sent (fuzzing found a 500 on a non-latin-1 query key).
+    query = "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in params.items())
+    return f"{quote(request.url.path, safe='/')}?{query}"

@@ -5,10 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bench import gaps_bench, import_bench, match_bench, recommend_bench
+from bench import faults, gaps_bench, import_bench, load_test, match_bench, national_scale, recommend_bench
 from bench.common import machine
 
-SECTIONS = [match_bench.run, import_bench.run, gaps_bench.run, recommend_bench.run]
+SECTIONS = [
+    match_bench.run,
+    import_bench.run,
+    gaps_bench.run,
+    recommend_bench.run,
+    load_test.run,
+    faults.run,
+    national_scale.run,
+]
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 

@@ -42,6 +42,7 @@ from api.db.models import Audit
 from api.errors import FieldError, ProblemError, problem_responses
 from api.framework.routes import provide_store, thresholds
 from api.framework.store import FrameworkStore
+from api.openapi_media import documented_media_types
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
 from taxonomy.index import FrameworkIndex
 
@@ -69,6 +70,10 @@ class ImportUpload:
 
     file: UploadFile
     mapping: str | None = None
+
+
+CSV_MEDIA_TYPE = "text/csv"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportFailed(ProblemError):
@@ -366,17 +371,15 @@ class AuditController(Controller):
                     for item in plan.undecided
                 ],
             )
-        created, updated, written = await service.apply_import(db_session, audit, parsed)
-        return msgspec.structs.replace(
-            plan, dry_run=False, created_members=created, updated_members=updated, written_assessments=written
-        )
+        return await service.apply_import(db_session, audit, parsed)
 
     @get(
         "/{audit_id:uuid}/export",
         operation_id="exportAudit",
         summary="The audit as a spreadsheet (wide layout)",
         responses=AUDIT_ERRORS,
-        media_type="application/octet-stream",
+        media_type=XLSX_MEDIA_TYPE,
+        operation_class=documented_media_types(XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE),
     )
     async def export_audit(
         self,
@@ -389,11 +392,7 @@ class AuditController(Controller):
         audit = await service.get_audit(db_session, council, audit_id)
         rows = await service.export_rows(db_session, await _index(store, db_session, audit), audit)
         body = await to_thread.run_sync(write_csv if format == "csv" else write_xlsx, rows)  # type: ignore[arg-type]
-        media = (
-            "text/csv; charset=utf-8"
-            if format == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        media = f"{CSV_MEDIA_TYPE}; charset=utf-8" if format == "csv" else XLSX_MEDIA_TYPE
         filename = f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{format}"
         return Response(
             body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
