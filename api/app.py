@@ -8,6 +8,7 @@ from importlib.metadata import version as package_version
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 from litestar.openapi.spec import Server
@@ -41,7 +42,10 @@ def _version() -> str:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # Our loggers get the configured level; the root logger is left to whoever runs the process
+    # (uvicorn, pytest, a benchmark), so creating an app in-process never makes httpx and every
+    # other library log each request at INFO, as litestar's default root configuration would.
+    logging.getLogger("api").setLevel(settings.log_level.upper())
     version = _version()
     engine = create_engine(settings)
     return Litestar(
@@ -64,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=alchemy_config(engine))],
         on_shutdown=[engine.dispose],
         exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings, "version": version, "framework_store": FrameworkStore()}),
         openapi_config=OpenAPIConfig(
