@@ -19,6 +19,7 @@ from api.framework.schemas import (
 from taxonomy.index import FrameworkIndex
 from taxonomy.match import Thresholds
 from taxonomy.model import Role, Scenario, Skill, TrainingOption
+from taxonomy.normalise import normalise
 
 T = TypeVar("T")
 
@@ -78,11 +79,23 @@ def search_skills(
         skills = index.skills_in_category[category] if category else list(index.framework.skills)
         return [_skill_out(skill) for skill in skills]
     match = index.skill_matcher.match_one(query, thresholds, limit=len(index.skills))
+    words = normalise(query).split()
+    candidates = sorted(match.candidates, key=lambda candidate: not _starts_words(candidate.label, words))
     return [
         _skill_out(index.skills[candidate.key], candidate.score, candidate.label)
-        for candidate in match.candidates
+        for candidate in candidates
         if category is None or index.skills[candidate.key].category == category
     ]
+
+
+def _starts_words(label: str, words: list[str]) -> bool:
+    """Whether every query word begins a word of the label: what a search box user means by "bid".
+
+    Fuzzy scores alone put "BI" (Business intelligence) above "bid writer" for ``?q=bid``; a search
+    ranks such prefix hits first (stable sort, so score order holds within each group).
+    """
+    label_words = normalise(label).split()
+    return all(any(word.startswith(query) for word in label_words) for query in words)
 
 
 def skill_detail(index: FrameworkIndex, slug: str) -> SkillDetail:

@@ -63,6 +63,12 @@ def test_skills_fuzzy_search(client: TestClient, query: str, slug: str) -> None:
     assert items[0]["score"] >= 80
 
 
+def test_a_search_word_that_begins_a_label_word_ranks_above_a_closer_abbreviation(client: TestClient) -> None:
+    items = client.get("/v1/skills", params={"q": "bid"}).json()["items"]
+    assert items[0]["slug"] == "bid-writing"  # "BI" (business intelligence) scores higher on its own
+    assert "business-intelligence" in [item["slug"] for item in items]
+
+
 def test_one_skill_with_roles_and_training(client: TestClient) -> None:
     body = client.get("/v1/skills/bid-writing").json()
     assert body["skill"]["label"] == "Bid writing & funding applications"
