@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from api.cli import main
 from api.settings import Settings
+from taxonomy.load import load_document, load_framework
 from tests.conftest import GATESHEAD, NEWCASTLE
 from tests.serving import served
 
@@ -163,3 +165,21 @@ def test_wrong_council_key_is_404_remotely(settings: Settings, keys: dict[str, s
         )
     assert result.exit_code == 2 and result.stderr.startswith("edskills: error: 404 Not Found")
     assert unreachable.exit_code == 2 and "cannot reach http://127.0.0.1:1" in unreachable.stderr
+
+
+@pytest.mark.parametrize("file_format", ["yaml", "skos"])
+def test_framework_export(edskills: Invoke, tmp_path: Path, file_format: str) -> None:
+    target = tmp_path / f"edition.{file_format}"
+    ok(edskills("framework", "export", "2026.1", "--format", file_format, "-o", str(target)))
+    text = target.read_text(encoding="utf-8")
+    if file_format == "yaml":
+        assert load_document(text) == load_framework()  # the file format, loading back to the same edition
+    else:
+        graph = json.loads(text)
+        assert "@context" in graph and "bid-writing" in text
+
+
+def test_framework_export_of_an_unknown_edition_is_one_line(edskills: Invoke, tmp_path: Path) -> None:
+    result = edskills("framework", "export", "2099.1", "-o", str(tmp_path / "x.yaml"))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert not (tmp_path / "x.yaml").exists()
