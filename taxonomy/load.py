@@ -102,15 +102,13 @@ def check_document(raw: Any) -> tuple[Framework | None, list[Problem]]:
 
 def load_document(text: str) -> Framework:
     """A valid edition from one YAML document; ``FrameworkInvalid`` lists every problem otherwise."""
-    problems: list[Problem] = []
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise FrameworkInvalid(
             [Problem(file="", item="", field="", message=f"not valid YAML: {exc}")]
         ) from None
-    framework, found = check_document(raw)
-    problems.extend(found)
+    framework, problems = check_document(raw)
     if problems or framework is None:
         raise FrameworkInvalid(problems)
     return framework

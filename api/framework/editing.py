@@ -222,6 +222,27 @@ def _ensure_draft(stored: StoredEdition) -> None:
         )
 
 
+async def _write(
+    session: AsyncSession, stored: StoredEdition, framework: Framework, **values: Any
+) -> int | None:
+    """Write ``framework`` as the next revision only if the row is still the revision and status
+    ``stored`` was read at; the new revision, or ``None`` if someone else wrote first."""
+    revision = stored.revision + 1
+    result = await session.execute(
+        update(FrameworkVersion)
+        .where(
+            FrameworkVersion.id == stored.row_id,
+            FrameworkVersion.revision == stored.revision,
+            FrameworkVersion.status == stored.status,
+        )
+        .values(
+            document=msgspec.json.encode(framework).decode(), revision=revision, updated_at=_now(), **values
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return revision if result.rowcount == 1 else None  # type: ignore[attr-defined]  # CursorResult
+
+
 async def apply_edit(session: AsyncSession, principal: Principal, version: str, edit: Edit) -> StoredEdition:
     """Apply ``edit`` to the current draft and write it back only if nobody wrote in between."""
     for _ in range(MAX_ATTEMPTS):
@@ -230,18 +251,8 @@ async def apply_edit(session: AsyncSession, principal: Principal, version: str, 
         framework, changes = edit(stored.framework)
         if not changes:
             return stored
-        revision = stored.revision + 1
-        result = await session.execute(
-            update(FrameworkVersion)
-            .where(
-                FrameworkVersion.id == stored.row_id,
-                FrameworkVersion.revision == stored.revision,
-                FrameworkVersion.status == "draft",
-            )
-            .values(document=msgspec.json.encode(framework).decode(), revision=revision, updated_at=_now())
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+        revision = await _write(session, stored, framework)
+        if revision is not None:
             session.add_all(_log(principal, version, revision, changes))
             await session.flush()
             return StoredEdition(stored.row_id, version, "draft", revision, framework)
@@ -310,26 +321,11 @@ async def _set_status(
     action: str,
     published: bool = False,
 ) -> StoredEdition:
-    revision = stored.revision + 1
-    values: dict[str, Any] = {
-        "status": framework.status,
-        "document": msgspec.json.encode(framework).decode(),
-        "revision": revision,
-        "updated_at": _now(),
-    }
+    extra: dict[str, Any] = {"status": framework.status}
     if published:
-        values["published_at"] = _now()
-    result = await session.execute(
-        update(FrameworkVersion)
-        .where(
-            FrameworkVersion.id == stored.row_id,
-            FrameworkVersion.revision == stored.revision,
-            FrameworkVersion.status == stored.status,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult for UPDATE
+        extra["published_at"] = _now()
+    revision = await _write(session, stored, framework, **extra)
+    if revision is None:
         raise Conflict(f"{framework.key} changed while it was being {action}ed; reload it and retry")
     change = Change(
         action, "edition", stored.version, {"status": stored.status}, {"status": framework.status}
@@ -428,18 +424,10 @@ async def delete_draft(
 
 
 async def changes(session: AsyncSession, version: str, limit: int, offset: int) -> ChangePage:
-    total = (
-        await session.scalar(
-            select(func.count()).select_from(FrameworkChange).where(FrameworkChange.version == version)
-        )
-        or 0
-    )
+    of_version = (FrameworkChange.framework_id == FRAMEWORK_ID, FrameworkChange.version == version)
+    total = await session.scalar(select(func.count()).select_from(FrameworkChange).where(*of_version)) or 0
     rows = await session.scalars(
-        select(FrameworkChange)
-        .where(FrameworkChange.framework_id == FRAMEWORK_ID, FrameworkChange.version == version)
-        .order_by(FrameworkChange.id)
-        .limit(limit)
-        .offset(offset)
+        select(FrameworkChange).where(*of_version).order_by(FrameworkChange.id).limit(limit).offset(offset)
     )
     items = [
         ChangeOut(
@@ -545,9 +533,6 @@ def _cascade_rename(framework: Framework, kind: str, old: str, new: str) -> tupl
     return framework, changes
 
 
-IMPORTANCE_ORDER = IMPORTANCE_WEIGHT
-
-
 def _repoint_skill(framework: Framework, old: str, new: str) -> tuple[Framework, list[Change]]:
     """Every reference to skill ``old`` now names ``new``. Where that makes two entries for the
     same skill (a merge), they become one: the higher level and stronger importance of a
@@ -562,7 +547,7 @@ def _repoint_skill(framework: Framework, old: str, new: str) -> tuple[Framework,
                 req = Requirement(
                     skill=req.skill,
                     level=max(seen.level, req.level),
-                    importance=max(seen.importance, req.importance, key=IMPORTANCE_ORDER.__getitem__),
+                    importance=max(seen.importance, req.importance, key=IMPORTANCE_WEIGHT.__getitem__),
                 )
             merged[req.skill] = req
         return msgspec.structs.replace(r, requirements=tuple(merged.values()))
@@ -576,7 +561,7 @@ def _repoint_skill(framework: Framework, old: str, new: str) -> tuple[Framework,
                 row = msgspec.structs.replace(
                     row,
                     headcount=max(seen.headcount, row.headcount),
-                    importance=max(seen.importance, row.importance, key=IMPORTANCE_ORDER.__getitem__),
+                    importance=max(seen.importance, row.importance, key=IMPORTANCE_WEIGHT.__getitem__),
                 )
             merged[(row.skill, row.level)] = row
         return msgspec.structs.replace(s, rows=tuple(merged.values()))

@@ -28,35 +28,33 @@ RoleSlug = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=80, des
 SkillSlug = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=80, description="Skill slug.")]
 
 
-async def _item_response(
-    kind: str, stored: editing.StoredEdition, key: str, status: int = 200
-) -> Response[Any]:
+def _item_response(kind: str, stored: editing.StoredEdition, key: str, status: int = 200) -> Response[Any]:
     _, item = editing.find_item(stored.framework, kind, key)
     return Response(item, status_code=status, headers={"ETag": item_etag(kind, item)})
 
 
-async def _previous_skills(session: AsyncSession, store: FrameworkStore, version: str) -> frozenset[str]:
+async def _previous_skills(
+    session: AsyncSession, store: FrameworkStore, version: str, needed: bool
+) -> frozenset[str]:
+    """The previous edition's skill slugs, which only a skill rename or merge consults."""
+    if not needed:
+        return frozenset()
     previous = await editing.based_on(session, store, version)
     return frozenset(skill.slug for skill in previous.skills) if previous else frozenset()
 
 
 async def _create(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    store: FrameworkStore,
-    version: str,
-    kind: str,
-    item: Any,
+    request: Request[Any, Any, Any], session: AsyncSession, version: str, kind: str, item: Any
 ) -> Response[Any]:
     principal = await editing.editor(request, session)
     stored = await editing.apply_edit(session, principal, version, editing.create_item(kind, item))
-    return await _item_response(kind, stored, editing.item_key(kind, item), status=201)
+    return _item_response(kind, stored, editing.item_key(kind, item), status=201)
 
 
 async def _read(
     request: Request[Any, Any, Any], session: AsyncSession, version: str, kind: str, key: str
 ) -> Response[Any]:
-    return await _item_response(kind, await editing.readable(request, session, version), key)
+    return _item_response(kind, await editing.readable(request, session, version), key)
 
 
 async def _replace(
@@ -70,10 +68,10 @@ async def _replace(
     if_match: str | None,
 ) -> Response[Any]:
     principal = await editing.editor(request, session)
-    previous = await _previous_skills(session, store, version)
+    previous = await _previous_skills(session, store, version, needed=kind == "skills")
     edit = editing.replace_item(kind, key, item, if_match, previous)
     stored = await editing.apply_edit(session, principal, version, edit)
-    return await _item_response(kind, stored, editing.item_key(kind, item))
+    return _item_response(kind, stored, editing.item_key(kind, item))
 
 
 async def _delete(
@@ -87,7 +85,7 @@ async def _delete(
     merge_into: str | None,
 ) -> None:
     principal = await editing.editor(request, session)
-    previous = await _previous_skills(session, store, version)
+    previous = await _previous_skills(session, store, version, needed=merge_into is not None)
     await editing.apply_edit(
         session, principal, version, editing.delete_item(kind, key, if_match, merge_into, previous)
     )
@@ -217,7 +215,7 @@ class FrameworkEditingController(Controller):
         principal = await editing.editor(request, db_session)
         edit = editing.put_requirement(slug, skill, data, if_match)
         stored = await editing.apply_edit(db_session, principal, version, edit)
-        return await _item_response("roles", stored, slug)
+        return _item_response("roles", stored, slug)
 
     @delete(
         "/{version:str}/roles/{slug:str}/requirements/{skill:str}",
@@ -253,10 +251,9 @@ class FrameworkEditingController(Controller):
         request: Request[Any, Any, Any],
         version: Version,
         data: JSONBody[PathwayEdge],
-        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[PathwayEdge]:
-        return await _create(request, db_session, store, version, "pathways", data)
+        return await _create(request, db_session, version, "pathways", data)
 
     @get(
         "/{version:str}/pathways/{from_role:str}/{to_role:str}",
@@ -329,10 +326,9 @@ class FrameworkEditingController(Controller):
         request: Request[Any, Any, Any],
         version: Version,
         data: JSONBody[Category],
-        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Category]:
-        return await _create(request, db_session, store, version, "categories", data)
+        return await _create(request, db_session, version, "categories", data)
 
     @get(
         "/{version:str}/categories/{slug:str}",
@@ -400,10 +396,9 @@ class FrameworkEditingController(Controller):
         request: Request[Any, Any, Any],
         version: Version,
         data: JSONBody[Skill],
-        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Skill]:
-        return await _create(request, db_session, store, version, "skills", data)
+        return await _create(request, db_session, version, "skills", data)
 
     @get(
         "/{version:str}/skills/{slug:str}",
@@ -479,10 +474,9 @@ class FrameworkEditingController(Controller):
         request: Request[Any, Any, Any],
         version: Version,
         data: JSONBody[Role],
-        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Role]:
-        return await _create(request, db_session, store, version, "roles", data)
+        return await _create(request, db_session, version, "roles", data)
 
     @get(
         "/{version:str}/roles/{slug:str}",
@@ -550,10 +544,9 @@ class FrameworkEditingController(Controller):
         request: Request[Any, Any, Any],
         version: Version,
         data: JSONBody[Scenario],
-        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Scenario]:
-        return await _create(request, db_session, store, version, "scenarios", data)
+        return await _create(request, db_session, version, "scenarios", data)
 
     @get(
         "/{version:str}/scenarios/{slug:str}",
@@ -621,10 +614,9 @@ class FrameworkEditingController(Controller):
         request: Request[Any, Any, Any],
         version: Version,
         data: JSONBody[TrainingOption],
-        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[TrainingOption]:
-        return await _create(request, db_session, store, version, "training", data)
+        return await _create(request, db_session, version, "training", data)
 
     @get(
         "/{version:str}/training/{slug:str}",

@@ -157,7 +157,7 @@ def test_key_and_url_from_the_environment(
     assert Client(http_client=client).list_audits(NEWCASTLE).total == 0
     monkeypatch.setenv("EDSKILLS_URL", "http://partner.example:9000/")
     assert Client().base_url == "http://partner.example:9000"
-    assert Client(api_key="explicit")._settings.headers["Authorization"] == "Bearer explicit"
+    assert Client(api_key="explicit")._headers["Authorization"] == "Bearer explicit"
 
 
 def test_async_client_has_the_same_operations(settings: Settings, keys: dict[str, str]) -> None:

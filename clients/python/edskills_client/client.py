@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from types import TracebackType
-from typing import Generic, NamedTuple, ParamSpec, Protocol, Self, TypeVar
+from typing import Any, Generic, NamedTuple, ParamSpec, Protocol, Self, TypeVar
 
 import anyio
 import httpx
@@ -54,21 +54,52 @@ class Tagged(NamedTuple, Generic[T]):
     etag: str | None
 
 
-class _Settings:
-    """Constructor arguments shared by both clients, with the environment as fallback."""
+class _Base:
+    """What both clients share: settings (the environment as fallback), and what to do with an
+    answer that is not a success (retry after a delay, or raise the problem)."""
 
-    def __init__(self, base_url: str | None, api_key: str | None, headers: Mapping[str, str] | None) -> None:
+    def _configure(
+        self,
+        base_url: str | None,
+        api_key: str | None,
+        headers: Mapping[str, str] | None,
+        timeout: float | httpx.Timeout,
+        retry: Retry | None,
+        on_retry: Callable[[RetryEvent], None] | None,
+        http_base_url: httpx.URL | None,
+    ) -> None:
+        if base_url is None and http_base_url is not None:
+            base_url = str(http_base_url)
         self.base_url = (base_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
         self.api_key = api_key if api_key is not None else os.environ.get(KEY_VARIABLE) or None
-        self.headers = {"User-Agent": _user_agent(), "Accept": "application/json", **(headers or {})}
+        self._headers = {"User-Agent": _user_agent(), "Accept": "application/json", **(headers or {})}
         if self.api_key:
-            self.headers["Authorization"] = f"Bearer {self.api_key}"
+            self._headers["Authorization"] = f"Bearer {self.api_key}"
+        self.retry = retry or Retry()
+        self.on_retry = on_retry
+        self._timeout = timeout
 
-    def request_headers(self, extra: Mapping[str, str]) -> dict[str, str]:
-        return {**self.headers, **extra}
+    def _arguments(self, request: Request[T]) -> tuple[str, dict[str, Any]]:
+        """The URL and the keyword arguments of ``httpx``'s ``request`` for ``request``."""
+        arguments = request.httpx_arguments()
+        arguments["headers"] = {**self._headers, **arguments["headers"]}
+        arguments["timeout"] = self._timeout
+        return self.base_url + request.url, arguments
+
+    def _unreachable(self, exc: httpx.TransportError) -> TransportError:
+        return TransportError(f"cannot reach {self.base_url}: {exc or type(exc).__name__}")
+
+    def _delay(self, request: Request[T], retry: int, response: httpx.Response) -> float:
+        """How long to wait before retrying a failed answer; its problem is raised if it is final."""
+        delay = self.retry.delay(retry, response)
+        if delay is None:
+            raise problem_from_response(response)
+        if self.on_retry is not None:
+            self.on_retry(RetryEvent(request.operation_id, retry + 1, delay, response.status_code))
+        return delay
 
 
-class Client(Operations, SyncSender):
+class Client(_Base, Operations, SyncSender):
     """A blocking client. Use as a context manager, or call :meth:`close`.
 
     ``base_url`` defaults to ``EDSKILLS_URL`` (else ``http://127.0.0.1:8000``) and ``api_key`` to
@@ -88,15 +119,10 @@ class Client(Operations, SyncSender):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
-        if http_client is not None and base_url is None:
-            base_url = str(http_client.base_url)
-        self._settings = _Settings(base_url, api_key, headers)
-        self.base_url = self._settings.base_url
-        self.retry = retry or Retry()
-        self.on_retry = on_retry
+        base = http_client.base_url if http_client is not None else None
+        self._configure(base_url, api_key, headers, timeout, retry, on_retry, base)
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(timeout=timeout)
-        self._timeout = timeout
 
     def __enter__(self) -> Self:
         return self
@@ -111,25 +137,16 @@ class Client(Operations, SyncSender):
             self._http.close()
 
     def _exchange(self, request: Request[T]) -> httpx.Response:
-        arguments = request.httpx_arguments()
-        headers = self._settings.request_headers(arguments.pop("headers"))
-        url = self.base_url + request.url
+        url, arguments = self._arguments(request)
         retry = 0
         while True:
             try:
-                response = self._http.request(
-                    request.method, url, headers=headers, timeout=self._timeout, **arguments
-                )
+                response = self._http.request(request.method, url, **arguments)
             except httpx.TransportError as exc:
-                raise TransportError(f"cannot reach {self.base_url}: {exc or type(exc).__name__}") from exc
+                raise self._unreachable(exc) from exc
             if response.is_success:
                 return response
-            delay = self.retry.delay(retry, response)
-            if delay is None:
-                raise problem_from_response(response)
-            if self.on_retry is not None:
-                self.on_retry(RetryEvent(request.operation_id, retry + 1, delay, response.status_code))
-            time.sleep(delay)
+            time.sleep(self._delay(request, retry, response))
             retry += 1
 
     def _send(self, request: Request[T]) -> T:
@@ -153,7 +170,7 @@ class Client(Operations, SyncSender):
                 return
 
 
-class AsyncClient(Operations, AsyncSender):
+class AsyncClient(_Base, Operations, AsyncSender):
     """The same operations as :class:`Client`, as coroutines (``async with AsyncClient() as api``)."""
 
     def __init__(
@@ -167,15 +184,10 @@ class AsyncClient(Operations, AsyncSender):
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        if http_client is not None and base_url is None:
-            base_url = str(http_client.base_url)
-        self._settings = _Settings(base_url, api_key, headers)
-        self.base_url = self._settings.base_url
-        self.retry = retry or Retry()
-        self.on_retry = on_retry
+        base = http_client.base_url if http_client is not None else None
+        self._configure(base_url, api_key, headers, timeout, retry, on_retry, base)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=timeout)
-        self._timeout = timeout
 
     async def __aenter__(self) -> Self:
         return self
@@ -190,25 +202,16 @@ class AsyncClient(Operations, AsyncSender):
             await self._http.aclose()
 
     async def _exchange(self, request: Request[T]) -> httpx.Response:
-        arguments = request.httpx_arguments()
-        headers = self._settings.request_headers(arguments.pop("headers"))
-        url = self.base_url + request.url
+        url, arguments = self._arguments(request)
         retry = 0
         while True:
             try:
-                response = await self._http.request(
-                    request.method, url, headers=headers, timeout=self._timeout, **arguments
-                )
+                response = await self._http.request(request.method, url, **arguments)
             except httpx.TransportError as exc:
-                raise TransportError(f"cannot reach {self.base_url}: {exc or type(exc).__name__}") from exc
+                raise self._unreachable(exc) from exc
             if response.is_success:
                 return response
-            delay = self.retry.delay(retry, response)
-            if delay is None:
-                raise problem_from_response(response)
-            if self.on_retry is not None:
-                self.on_retry(RetryEvent(request.operation_id, retry + 1, delay, response.status_code))
-            await anyio.sleep(delay)
+            await anyio.sleep(self._delay(request, retry, response))
             retry += 1
 
     async def _asend(self, request: Request[T]) -> T:
