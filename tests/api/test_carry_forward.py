@@ -3,6 +3,7 @@ skills, members kept, and everything that could not be mapped reported."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar.testing import TestClient
@@ -122,11 +123,13 @@ def test_carry_forward_maps_renamed_merged_and_removed_skills(
 def test_carry_forward_to_the_same_edition_copies_and_bad_targets_are_refused(
     client: TestClient,  # type: ignore[type-arg]
     keys: dict[str, str],
+    row_counts: Callable[[], dict[str, int]],
 ) -> None:
     audit = make_audit(client, keys["newcastle"])
     own = bearer(keys["newcastle"])
     copy = client.post(f"{COUNCIL}/{audit}/carry-forward", params={"to": "2026.1"}, headers=own).json()
     assert (copy["assessments"], copy["changed"], copy["unmapped_skills"]) == (8, [], [])
+    before = row_counts()
     assert_problem(client.post(f"{COUNCIL}/{audit}/carry-forward", params={"to": "2030.1"}, headers=own), 404)
     assert_problem(client.post(f"{COUNCIL}/{audit}/carry-forward", headers=own), 400)
     Editor(client, keys["framework"]).create_draft()
@@ -137,3 +140,4 @@ def test_carry_forward_to_the_same_edition_copies_and_bad_targets_are_refused(
         ),
         404,
     )
+    assert row_counts() == before  # no refused carry-forward wrote an audit, member or assessment

@@ -42,6 +42,13 @@ def test_skills_paginate_with_total_and_link(client: TestClient) -> None:
     assert 'rel="next"' not in last.headers.get("link", "")
 
 
+def test_link_header_survives_a_non_latin1_query(client: TestClient) -> None:
+    """Header values must be latin-1: fuzzing found a 500 when an unknown query key was not."""
+    response = client.get("/v1/skills", params={"limit": 20, "ключ": "значение"})
+    assert response.status_code == 200
+    assert "%D0%BA%D0%BB%D1%8E%D1%87=" in response.headers["link"] and "offset=20" in response.headers["link"]
+
+
 def test_skills_filter_by_category(client: TestClient) -> None:
     body = client.get("/v1/skills", params={"category": "digital"}).json()
     assert {item["slug"] for item in body["items"]} == {
