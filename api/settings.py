@@ -45,10 +45,41 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Score below which a text is ``unmatched``; between the two it is ``suggested``."""
     match_margin: Annotated[float, Meta(ge=0, le=100)] = 4.0
     """How far the best candidate must lead the runner-up (another skill) to be ``matched``."""
+    public_url: Annotated[str, Meta(pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")] | None = None
+    """Base URL people and partners reach the service at (``https://skills.example.gov.uk``).
+    Absolute URIs (SKOS concepts, ``Link`` headers) are built from it, never from the request's
+    ``Host`` header; the default is ``http://{host}:{port}``."""
+
+    # --- bounded work (issue 12) -----------------------------------------------------------
+    import_max_members: Annotated[int, Meta(ge=1, le=1_000_000)] = 5_000
+    """Most members one import may write; a file with more is refused (422) and nothing written."""
+    import_max_columns: Annotated[int, Meta(ge=2, le=100_000)] = 500
+    """Most columns a spreadsheet may have; checked while reading (413)."""
+    import_max_rows: Annotated[int, Meta(ge=1, le=10_000_000)] = 200_000
+    """Most data rows a spreadsheet may have; checked while reading (413)."""
+    header_timeout_seconds: Annotated[float, Meta(gt=0, le=600)] = 10.0
+    """A client must send a request's headers within this time, or the connection is closed."""
+    body_timeout_seconds: Annotated[float, Meta(gt=0, le=3600)] = 60.0
+    """A client must send a request's body within this time, or it gets 408."""
+
+    # --- rate limits (issue 12); counters live in the database so every worker sees them ---
+    rate_limit_key_per_minute: Annotated[int, Meta(ge=1, le=1_000_000)] = 1_200
+    """Requests a minute one API key may make (a key can be given its own quota)."""
+    rate_limit_address_per_minute: Annotated[int, Meta(ge=1, le=1_000_000)] = 1_200
+    """Requests a minute one client address may make with a key, whichever keys it uses."""
+    rate_limit_auth_failures_per_minute: Annotated[int, Meta(ge=1, le=100_000)] = 20
+    """Failed authentications a minute from one address before it gets 429 instead of 401."""
+    rate_limit_match_texts_per_minute: Annotated[int, Meta(ge=1, le=10_000_000)] = 20_000
+    """Texts a minute one address may match without a key (``POST /v1/match/*``)."""
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def base_url(self) -> str:
+        """Where the service is reached, without a trailing slash (see ``public_url``)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, /, **overrides: object) -> Settings:
