@@ -29,6 +29,7 @@ from api.recommendations.routes import LearningSetController, RecommendationCont
 from api.reports.routes import ReportController
 from api.settings import Settings
 from api.system.routes import SystemController
+from api.timeouts import BodyDeadlineMiddleware
 
 API_TITLE = "ED Skills Pathways API"
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=settings.max_body_bytes,
+        middleware=[BodyDeadlineMiddleware(settings.body_timeout_seconds)],
         state=State({"settings": settings, "version": version, "framework_store": FrameworkStore()}),
         openapi_config=OpenAPIConfig(
             title=API_TITLE,

@@ -46,6 +46,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     from uvicorn.supervisors import Multiprocess
 
     from api.db.preflight import check_database
+    from api.timeouts import header_deadline_protocol
 
     settings = load_settings(host=host, port=port, workers=workers)
     problem = asyncio.run(check_database(settings))
@@ -59,6 +60,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         workers=settings.workers,
         log_level=settings.log_level,
         proxy_headers=False,
+        http=header_deadline_protocol(settings.header_timeout_seconds),
     )
     if config.workers == 1:
         uvicorn.Server(config).run()

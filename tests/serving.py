@@ -13,6 +13,7 @@ import uvicorn
 
 from api.app import create_app
 from api.settings import Settings
+from api.timeouts import header_deadline_protocol
 
 
 def free_port() -> int:
@@ -26,7 +27,12 @@ def free_port() -> int:
 def served(settings: Settings) -> Iterator[str]:
     """Serve ``create_app(settings)``; yield its base URL; stop it on exit."""
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
+        lifespan="on",
+        http=header_deadline_protocol(settings.header_timeout_seconds),  # as `edskills serve`
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
