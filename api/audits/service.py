@@ -33,29 +33,19 @@ from api.audits.schemas import (
     MemberUpdate,
 )
 from api.db.models import Assessment, Audit, Member
-from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
+from api.errors import Conflict, FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
+from api.preconditions import expected_revision, write_revision
 from taxonomy.index import FrameworkIndex
 
 UPSERT_CHUNK = 5000
-
-
-class PreconditionFailed(ProblemError):
-    status_code = 412
-    problem_type = "precondition-failed"
+MEMBER_UPSERT_CHUNK = 1000
+"""Members per ``INSERT … ON CONFLICT`` statement: 6 parameters a row stays far below the
+32,766 bound parameters SQLite and the 32,767 asyncpg accept."""
 
 
 def etag(kind: str, identifier: object, revision: int) -> str:
     return f'"{kind}-{identifier}-{revision}"'
-
-
-def check_if_match(if_match: str | None, current: str) -> None:
-    """Honour ``If-Match`` when sent: a stale tag means someone else changed the resource."""
-    if if_match is None:
-        return
-    tags = {tag.strip() for tag in if_match.split(",")}
-    if "*" not in tags and current not in tags:
-        raise PreconditionFailed(f"The resource has changed (its ETag is now {current}); reload and retry")
 
 
 # --- audits ----------------------------------------------------------------------------------
@@ -127,13 +117,15 @@ async def get_audit(session: AsyncSession, gss: str, audit_id: uuid.UUID) -> Aud
     return audit
 
 
-async def update_audit(audit: Audit, data: AuditUpdate, if_match: str | None) -> Audit:
-    check_if_match(if_match, etag("audit", audit.id, audit.revision))
-    if data.title is not None:
-        audit.title = data.title
-    if data.audit_date is not None:
-        audit.audit_date = data.audit_date
-    audit.revision += 1
+async def update_audit(session: AsyncSession, audit: Audit, data: AuditUpdate, if_match: str | None) -> Audit:
+    """Issue 12: with ``If-Match`` the UPDATE itself is conditional on the revision the tag names,
+    so of concurrent writers holding one tag exactly one wins and the rest get 412."""
+    what = f"audit {audit.id}"
+    seen = expected_revision(if_match, etag("audit", audit.id, audit.revision), audit.revision, what)
+    values = {
+        field: value for field in ("title", "audit_date") if (value := getattr(data, field)) is not None
+    }
+    await write_revision(session, audit, values, seen=seen, what=what)
     return audit
 
 
@@ -142,9 +134,16 @@ async def delete_audit(session: AsyncSession, audit: Audit) -> None:
     await session.execute(delete(Audit).where(Audit.id == audit.id))
 
 
-async def touch(audit: Audit) -> None:
-    """Any change below an audit changes the audit's ETag."""
-    audit.revision += 1
+async def touch(session: AsyncSession, audit: Audit) -> None:
+    """Any change below an audit changes the audit's ETag: ``revision = revision + 1`` in SQL.
+
+    Every write below an audit calls this *first*. The UPDATE takes the audit row's lock on
+    PostgreSQL (the database write lock on SQLite) until commit, so writes into one audit queue
+    one after another: no increment is lost, two writers never lock members in opposite orders
+    (no deadlock), and a create or an import reads the members as the previous writer left them
+    (issue 12: concurrent imports never collide on ``(audit_id, reference)``).
+    """
+    await write_revision(session, audit, {}, seen=None, what=f"audit {audit.id}")
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -230,6 +229,7 @@ async def create_member(
     session: AsyncSession, index: FrameworkIndex, audit: Audit, data: MemberCreate
 ) -> Member:
     _check_role(index, data.role)
+    await touch(session, audit)
     if await session.scalar(
         select(Member.id).where(Member.audit_id == audit.id, Member.reference == data.reference)
     ):
@@ -243,7 +243,6 @@ async def create_member(
     )
     session.add(member)
     await session.flush()
-    await touch(audit)
     return member
 
 
@@ -255,28 +254,32 @@ async def update_member(
     data: MemberUpdate,
     if_match: str | None,
 ) -> Member:
-    check_if_match(if_match, etag("member", member.id, member.revision))
+    """Only the fields sent are written; with ``If-Match`` only if the member is still at the
+    revision the tag names (issue 12: one winner per ETag)."""
+    what = f"member {member.reference!r}"
+    seen = expected_revision(if_match, etag("member", member.id, member.revision), member.revision, what)
     _check_role(index, data.role)
+    await touch(session, audit)
+    values: dict[str, object] = {}
     if data.reference is not None and data.reference != member.reference:
         if await session.scalar(
             select(Member.id).where(Member.audit_id == audit.id, Member.reference == data.reference)
         ):
             raise Conflict(f"Member {data.reference!r} already exists in this audit")
-        member.reference = data.reference
+        values["reference"] = data.reference
     for field in ("display_name", "role", "fte"):
         value = getattr(data, field)
         if value is not None:
-            setattr(member, field, value)
-    member.revision += 1
-    await touch(audit)
+            values[field] = value
+    await write_revision(session, member, values, seen=seen, what=what)
     return member
 
 
 async def delete_member(session: AsyncSession, audit: Audit, member: Member) -> None:
     """Data-protection erasure: the member and every assessment of theirs."""
+    await touch(session, audit)
     await session.execute(delete(Assessment).where(Assessment.member_id == member.id))
     await session.execute(delete(Member).where(Member.id == member.id))
-    await touch(audit)
 
 
 # --- assessments -----------------------------------------------------------------------------
@@ -288,7 +291,11 @@ def _insert(session: AsyncSession) -> Any:
 
 
 async def upsert_assessments(session: AsyncSession, rows: list[dict[str, object]]) -> None:
-    """Insert or update ``(member_id, skill, source)`` rows with one statement per chunk."""
+    """Insert or update ``(member_id, skill, source)`` rows with one statement per chunk.
+
+    Rows go in key order, so two writers that lock the same rows lock them in the same order.
+    """
+    rows = sorted(rows, key=lambda row: (row["member_id"], row["skill"], row["source"]))
     insert = _insert(session)
     for start in range(0, len(rows), UPSERT_CHUNK):
         statement = insert(Assessment)
@@ -312,6 +319,7 @@ async def bulk_assessments(
     session: AsyncSession, index: FrameworkIndex, audit: Audit, items: list[AssessmentIn]
 ) -> BulkResult:
     """Validate the whole matrix first; write it in one go or not at all."""
+    await touch(session, audit)
     found = await session.execute(select(Member.reference, Member.id).where(Member.audit_id == audit.id))
     members: dict[str, int] = dict(found.all())
     errors: list[FieldError] = []
@@ -353,7 +361,6 @@ async def bulk_assessments(
     ]
     updated = sum((row["member_id"], row["skill"], row["source"]) in existing for row in rows)
     await upsert_assessments(session, rows)
-    await touch(audit)
     return BulkResult(created=len(rows) - updated, updated=updated)
 
 
@@ -364,37 +371,37 @@ async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport
     """Write a ready plan (members upserted by reference, assessments by (member, skill, source)) and
     return the plan with what was written, as the route and ``edskills audit import --local`` report it.
 
-    Members already in the audit but absent from the file are left as they are.
+    Members already in the audit but absent from the file are left as they are; a blank name, role
+    or FTE in the file keeps the stored one. Issue 12: concurrent imports into one audit queue on
+    the audit's row (:func:`touch`, first) and write members with ``INSERT … ON CONFLICT (audit_id,
+    reference) DO UPDATE … RETURNING``, so they apply one after another and never duplicate a
+    member or fail on the unique key; the final state is what the last of them wrote.
     """
-    existing = {
-        member.reference: member
-        for member in await session.scalars(select(Member).where(Member.audit_id == audit.id))
-    }
-    created = updated = 0
-    new_members = []
-    for parsed_member in parsed.members:
-        member = existing.get(parsed_member.reference)
-        if member is None:
-            member = Member(
-                audit_id=audit.id,
-                reference=parsed_member.reference,
-                display_name=parsed_member.display_name,
-                role=parsed_member.role,
-                fte=parsed_member.fte if parsed_member.fte is not None else 1.0,
+    await touch(session, audit)
+    stored = {
+        reference: (display_name, role, fte)
+        for reference, display_name, role, fte in await session.execute(
+            select(Member.reference, Member.display_name, Member.role, Member.fte).where(
+                Member.audit_id == audit.id
             )
-            new_members.append(member)
-            existing[member.reference] = member
-            created += 1
-        else:
-            for field in ("display_name", "role", "fte"):
-                value = getattr(parsed_member, field)
-                if value is not None:
-                    setattr(member, field, value)
-            member.revision += 1
-            updated += 1
-    session.add_all(new_members)
-    await session.flush()
-    ids = {reference: member.id for reference, member in existing.items()}
+        )
+    }
+    rows: list[dict[str, object]] = []
+    for parsed_member in sorted(parsed.members, key=lambda member: member.reference):
+        display_name, role, fte = stored.get(parsed_member.reference, (None, None, 1.0))
+        rows.append(
+            {
+                "audit_id": audit.id,
+                "reference": parsed_member.reference,
+                "display_name": parsed_member.display_name
+                if parsed_member.display_name is not None
+                else display_name,
+                "role": parsed_member.role if parsed_member.role is not None else role,
+                "fte": parsed_member.fte if parsed_member.fte is not None else fte,
+                "revision": 1,
+            }
+        )
+    ids = await _upsert_members(session, rows)
     await upsert_assessments(
         session,
         [
@@ -408,14 +415,35 @@ async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport
             for a in parsed.assessments
         ],
     )
-    await touch(audit)
+    updated = sum(row["reference"] in stored for row in rows)
     return msgspec.structs.replace(
         parsed.plan,
         dry_run=False,
-        created_members=created,
+        created_members=len(rows) - updated,
         updated_members=updated,
         written_assessments=len(parsed.assessments),
     )
+
+
+async def _upsert_members(session: AsyncSession, rows: list[dict[str, object]]) -> dict[str, int]:
+    """``INSERT … ON CONFLICT (audit_id, reference) DO UPDATE … RETURNING id, reference`` (both
+    dialects): an existing member keeps its id and gets the row's fields and ``revision + 1``."""
+    insert = _insert(session)
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), MEMBER_UPSERT_CHUNK):
+        statement = insert(Member).values(rows[start : start + MEMBER_UPSERT_CHUNK])
+        statement = statement.on_conflict_do_update(
+            index_elements=[Member.audit_id, Member.reference],
+            set_={
+                "display_name": statement.excluded.display_name,
+                "role": statement.excluded.role,
+                "fte": statement.excluded.fte,
+                "revision": Member.revision + 1,
+            },
+        ).returning(Member.id, Member.reference)
+        for member_id, reference in await session.execute(statement):
+            ids[reference] = member_id
+    return ids
 
 
 async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit) -> list[list[object]]:

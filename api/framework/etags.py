@@ -7,20 +7,27 @@ revision, which every write bumps.
 
 Editing a draft item *requires* ``If-Match`` (428 without it): national bodies edit the
 framework concurrently, and an unconditional write would silently undo a colleague's change.
+Parsing the header, the check and the 412/428 problems are the service-wide ones of
+``api.preconditions`` (re-exported here for the framework's routes).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
 
 import msgspec
 from litestar.datastructures import ResponseHeader
-from litestar.params import HeaderParameter
 
-from api.errors import ProblemError, problem_responses
+from api.errors import problem_responses
+from api.preconditions import (
+    IfMatch,
+    PreconditionFailed,
+    PreconditionRequired,
+    check_if_match,
+    require_if_match,
+)
 
-EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428)
+EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428, 429)
 ETAG = [
     ResponseHeader(
         name="ETag",
@@ -28,25 +35,6 @@ ETAG = [
         documentation_only=True,
     )
 ]
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(
-        name="If-Match",
-        max_length=200,
-        required=False,
-        description="The ETag from your last read; required to change an existing item.",
-    ),
-]
-
-
-class PreconditionFailed(ProblemError):
-    status_code = 412
-    problem_type = "precondition-failed"
-
-
-class PreconditionRequired(ProblemError):
-    status_code = 428
-    problem_type = "precondition-required"
 
 
 def item_etag(kind: str, item: msgspec.Struct) -> str:
@@ -58,23 +46,14 @@ def edition_etag(version: str, revision: int) -> str:
     return f'"edition-{version}-{revision}"'
 
 
-def require_if_match(if_match: str | None, current: str, what: str) -> None:
-    """428 without ``If-Match``; 412 unless it names the current tag (or ``*``)."""
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            f"Editing {what} needs an If-Match header with its current ETag ({current}); "
-            "read it first with GET"
-        )
-    check_if_match(if_match, current, what)
-
-
-def check_if_match(if_match: str | None, current: str, what: str) -> None:
-    """Honour an optional ``If-Match``: a stale tag means someone else changed it since."""
-    if if_match is None:
-        return
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in tags and current not in tags:
-        raise PreconditionFailed(
-            f"{what[:1].upper()}{what[1:]} has changed since you read it (its ETag is now {current}); "
-            "reload it and apply your change again"
-        )
+__all__ = [
+    "EDIT_ERRORS",
+    "ETAG",
+    "IfMatch",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "check_if_match",
+    "edition_etag",
+    "item_etag",
+    "require_if_match",
+]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
-from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits.service import etag
@@ -27,8 +27,9 @@ from api.needs.schemas import (
     Requirements,
 )
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from api.preconditions import IfMatch
 
-ERRORS = problem_responses(400, 401, 403, 404, 412, 422)
+ERRORS = problem_responses(400, 401, 403, 404, 412, 422, 429)
 ETAG = [
     ResponseHeader(
         name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True
@@ -36,7 +37,6 @@ ETAG = [
 ]
 NeedsId = Annotated[uuid.UUID, PathParameter(description="Needs profile id (UUID).")]
 NeedsQuery = Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")]
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", max_length=200, required=False)]
 DEPENDENCIES = {"council": Provide(provide_council), "store": Provide(provide_store, sync_to_thread=False)}
 
 
@@ -118,7 +118,6 @@ class NeedsController(Controller):
     ) -> Response[NeedsOut]:
         profile = await service.get(db_session, council, needs_id)
         await service.update(db_session, store, profile, data, if_match)
-        await db_session.flush()
         return Response(
             service.needs_out(profile), headers={"ETag": etag("needs", profile.id, profile.revision)}
         )

@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.analysis.gaps import analyse, expand_needs, progress
 from api.analysis.model import RequirementRow, TeamMember
 from api.audits.schemas import SOURCE_PRIORITY
-from api.audits.service import check_if_match, etag, get_audit
+from api.audits.service import etag, get_audit
 from api.db.models import Assessment, Audit, Member, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
 from api.needs.schemas import GapReport, NeedsCreate, NeedsOut, NeedsUpdate, ProgressReport, Requirements
+from api.preconditions import expected_revision, write_revision
 from taxonomy.index import FrameworkIndex
 from taxonomy.model import ScenarioRow
 
@@ -109,20 +110,27 @@ async def update(
     data: NeedsUpdate,
     if_match: str | None,
 ) -> NeedsProfile:
-    check_if_match(if_match, etag("needs", profile.id, profile.revision))
+    """Write only the fields sent; with ``If-Match`` only if the profile is still at the revision
+    the tag names, checked by the UPDATE itself (issue 12: one winner per ETag)."""
+    what = f"needs profile {profile.id}"
+    seen = expected_revision(if_match, etag("needs", profile.id, profile.revision), profile.revision, what)
     _, index = await store.resolve(session, profile.framework_version)
     establishment = data.establishment if data.establishment is not None else dict(profile.establishment)
     scenarios = data.scenarios if data.scenarios is not None else list(profile.scenarios)
     rows = data.rows if data.rows is not None else msgspec.convert(profile.rows, list[ScenarioRow])
     _check_references(index, establishment, scenarios, rows)
+    values: dict[str, object] = {}
     if data.title is not None:
-        profile.title = data.title
+        values["title"] = data.title
     if data.horizon is not None:
-        profile.horizon = data.horizon
-    profile.establishment = dict(establishment)
-    profile.scenarios = list(dict.fromkeys(scenarios))
-    profile.rows = msgspec.to_builtins(rows)
-    profile.revision += 1
+        values["horizon"] = data.horizon
+    if data.establishment is not None:
+        values["establishment"] = dict(data.establishment)
+    if data.scenarios is not None:
+        values["scenarios"] = list(dict.fromkeys(data.scenarios))
+    if data.rows is not None:
+        values["rows"] = msgspec.to_builtins(data.rows)
+    await write_revision(session, profile, values, seen=seen, what=what)
     return profile
 
 
