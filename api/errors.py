@@ -17,7 +17,7 @@ from advanced_alchemy.exceptions import DuplicateKeyError, NotFoundError
 from litestar import Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -110,6 +110,21 @@ def is_database_down(exc: BaseException) -> bool:
     return cause is not None and cause is not exc and is_database_down(cause)
 
 
+UNIQUE_VIOLATIONS = ("23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+"""PostgreSQL's SQLSTATE and SQLite's extended result names for a duplicate key."""
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Two requests creating the same thing at once (issue 12: concurrent ``POST …/members`` with
+    one reference): the loser's INSERT hits a unique constraint, which is a 409, not a 500.
+    Other integrity errors (a missing foreign key, a NOT NULL) stay bugs."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    return code in UNIQUE_VIOLATIONS
+
+
 def _validation_errors(extra: Any) -> list[FieldError] | None:
     """Litestar reports validation failures as ``[{message, key, source}]``; keep their paths."""
     if not isinstance(extra, list):
@@ -137,7 +152,7 @@ def problem_response(request: Request[Any, Any, Any], exc: Exception) -> Respons
         problem_type = DOMAIN_PROBLEM_TYPE + exc.problem_type
     elif isinstance(exc, NotFoundError):
         status, detail = 404, "Not found"
-    elif isinstance(exc, DuplicateKeyError):
+    elif isinstance(exc, DuplicateKeyError) or is_unique_violation(exc):
         status, detail = 409, "A resource with the same identifier already exists"
     elif is_database_down(exc):
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)

@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post, pu
 from litestar.datastructures import ResponseHeader, State, UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, HeaderParameter, JSONBody, PathParameter, QueryParameter
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits import service
@@ -44,6 +44,7 @@ from api.framework.routes import provide_store, thresholds
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from api.preconditions import IfMatch
 from taxonomy.index import FrameworkIndex
 
 AUDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
@@ -56,7 +57,6 @@ ETAG = [
 
 AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
 MemberRef = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$", max_length=40)]
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match", max_length=200, required=False)]
 
 
 async def _index(store: FrameworkStore, session: AsyncSession, audit: Audit) -> FrameworkIndex:
@@ -161,8 +161,7 @@ class AuditController(Controller):
         if_match: IfMatch = None,
     ) -> Response[AuditOut]:
         audit = await service.get_audit(db_session, council, audit_id)
-        await service.update_audit(audit, data, if_match)
-        await db_session.flush()
+        await service.update_audit(db_session, audit, data, if_match)
         return Response(
             await service.audit_out(db_session, audit),
             headers={"ETag": service.etag("audit", audit.id, audit.revision)},
