@@ -25,6 +25,7 @@ from api.framework.routes import FrameworkController
 from api.framework.store import FrameworkStore
 from api.matching.routes import MatchController
 from api.needs.routes import AnalysisController, NeedsController
+from api.ratelimit import RateLimiter, announce_rate_limits
 from api.recommendations.routes import LearningSetController, RecommendationController
 from api.reports.routes import ReportController
 from api.settings import Settings
@@ -72,7 +73,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=settings.max_body_bytes,
         middleware=[BodyDeadlineMiddleware(settings.body_timeout_seconds)],
-        state=State({"settings": settings, "version": version, "framework_store": FrameworkStore()}),
+        state=State(
+            {
+                "settings": settings,
+                "version": version,
+                "framework_store": FrameworkStore(),
+                "rate_limiter": RateLimiter(engine, settings),
+            }
+        ),
+        before_send=[announce_rate_limits],
         openapi_config=OpenAPIConfig(
             title=API_TITLE,
             version=version,

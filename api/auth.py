@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db.models import ApiKey, Council
 from api.errors import NotFound, ProblemError
+from api.ratelimit import rate_limiter
 
 GssCode = Annotated[
     str, PathParameter(pattern=r"^[ENSWK]\d{8}$", max_length=9, description="GSS code, e.g. E08000021")
@@ -37,6 +38,9 @@ FRAMEWORK_WRITE = "framework:write"
 NATIONAL_READ = "national:read"
 COUNCIL_SCOPE = re.compile(r"^council:([ENSWK]\d{8})$")
 KEY_FORMAT = re.compile(r"^eds_([a-z0-9]{8})_([A-Za-z0-9_-]{20,64})$")
+MAX_KEY_RATE_LIMIT = 1_000_000
+"""Highest quota a key may carry (requests a minute), as for ``rate_limit_key_per_minute``."""
+PRINCIPAL_STATE_KEY = "edskills.principal"
 
 
 class Unauthorised(ProblemError):
@@ -80,8 +84,11 @@ def new_key() -> tuple[str, str]:
     return f"eds_{prefix}_{secrets.token_urlsafe(30)}", prefix
 
 
-async def create_key(session: AsyncSession, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
-    """Store a new key; the plain key is returned once and never stored."""
+async def create_key(
+    session: AsyncSession, name: str, scopes: list[str], rate_limit: int | None = None
+) -> tuple[ApiKey, str]:
+    """Store a new key; the plain key is returned once and never stored. ``rate_limit`` is the
+    key's own quota in requests a minute (None: the ``rate_limit_key_per_minute`` setting)."""
     bad = [scope for scope in scopes if not valid_scope(scope)]
     if bad:
         raise ValueError(
@@ -90,19 +97,51 @@ async def create_key(session: AsyncSession, name: str, scopes: list[str]) -> tup
         )
     if not scopes:
         raise ValueError("a key needs at least one scope")
+    if rate_limit is not None and not 1 <= rate_limit <= MAX_KEY_RATE_LIMIT:
+        raise ValueError(f"a key's rate limit must be 1 to {MAX_KEY_RATE_LIMIT} requests a minute")
     key, prefix = new_key()
-    row = ApiKey(name=name, prefix=prefix, key_hash=hash_key(key), scopes=sorted(set(scopes)))
+    row = ApiKey(
+        name=name,
+        prefix=prefix,
+        key_hash=hash_key(key),
+        scopes=sorted(set(scopes)),
+        rate_limit_per_minute=rate_limit,
+    )
     session.add(row)
     await session.flush()
     return row, key
 
 
 async def authenticate(request: Request[Any, Any, Any], session: AsyncSession) -> Principal:
-    """The caller's principal from ``Authorization: Bearer <key>``, or 401."""
+    """The caller's principal from ``Authorization: Bearer <key>``, counted against the rate limits
+    (``api.ratelimit``): 401 for a missing or bad key, 429 once a limit is spent.
+
+    A key that was presented but failed counts as a failed authentication for the client address,
+    which gets 429 instead of 401 once past ``rate_limit_auth_failures_per_minute``; a missing
+    header guesses nothing and is not counted. A valid key is never refused for its address's
+    failures. The principal is kept for the rest of the request, so it is counted once.
+    """
+    cached: Principal | None = request.scope["state"].get(PRINCIPAL_STATE_KEY)
+    if cached is not None:
+        return cached
     header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
     if not header:
         raise Unauthorised("This resource needs an API key: send `Authorization: Bearer <key>`")
+    limiter = rate_limiter(request)
+    try:
+        row = await _key_row(session, header)
+    except Unauthorised:
+        await limiter.failed_authentication(request)
+        raise
+    await limiter.keyed_request(request, row.id, row.rate_limit_per_minute)
+    principal = Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scopes))
+    request.scope["state"][PRINCIPAL_STATE_KEY] = principal
+    return principal
+
+
+async def _key_row(session: AsyncSession, header: str) -> ApiKey:
+    """The active key named by an ``Authorization`` header, or 401 (the key is never logged)."""
+    scheme, _, key = header.partition(" ")
     found = KEY_FORMAT.match(key.strip()) if scheme.lower() == "bearer" else None
     if found is None:
         raise Unauthorised("The Authorization header is not `Bearer <key>` with a valid key format")
@@ -111,7 +150,7 @@ async def authenticate(request: Request[Any, Any, Any], session: AsyncSession) -
         raise Unauthorised("The API key is not valid")
     if row.revoked_at is not None:
         raise Unauthorised("The API key has been revoked")
-    return Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scopes))
+    return row
 
 
 def require_council(principal: Principal, gss: str) -> None:

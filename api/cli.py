@@ -187,14 +187,20 @@ async def _with_session(settings: Settings, work: Callable[[AsyncSession], Await
     required=True,
     help="admin, framework:write, national:read or council:<GSS code>.",
 )
-def keys_create(name: str, scopes: tuple[str, ...]) -> None:
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="This key's own quota in requests a minute (default: EDSKILLS_RATE_LIMIT_KEY_PER_MINUTE).",
+)
+def keys_create(name: str, scopes: tuple[str, ...], rate_limit: int | None) -> None:
     """Create a key and print it once: it is stored only as a hash."""
     from api.auth import create_key
 
     settings = load_settings()
 
     async def work(session: AsyncSession) -> tuple[int, str]:
-        row, key = await create_key(session, name, list(scopes))
+        row, key = await create_key(session, name, list(scopes), rate_limit)
         return row.id, key
 
     try:
@@ -203,12 +209,13 @@ def keys_create(name: str, scopes: tuple[str, ...]) -> None:
         fail(str(exc))
     click.echo(key)
     scope_list = ", ".join(sorted(set(scopes)))
-    click.echo(f"key {key_id} for {name!r} with {scope_list}; it is not shown again", err=True)
+    quota = f"{rate_limit} requests a minute" if rate_limit else "the default rate limit"
+    click.echo(f"key {key_id} for {name!r} with {scope_list} and {quota}; it is not shown again", err=True)
 
 
 @keys.command("list")
 def keys_list() -> None:
-    """Keys with their scopes (never the keys themselves)."""
+    """Keys with their scopes and rate limits (never the keys themselves)."""
     from sqlalchemy import select
 
     from api.db.models import ApiKey
@@ -220,7 +227,12 @@ def keys_list() -> None:
 
     for row in _run_db(lambda: asyncio.run(_with_session(settings, work))):
         state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
-        click.echo(f"{row.id}\teds_{row.prefix}_…\t{state}\t{row.name}\t{' '.join(row.scopes)}")
+        quota = (
+            f"{row.rate_limit_per_minute}/min (own)"
+            if row.rate_limit_per_minute
+            else f"{settings.rate_limit_key_per_minute}/min (default)"
+        )
+        click.echo(f"{row.id}\teds_{row.prefix}_…\t{state}\t{quota}\t{row.name}\t{' '.join(row.scopes)}")
 
 
 @keys.command("revoke")

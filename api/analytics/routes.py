@@ -18,7 +18,7 @@ from api.framework.routes import provide_store
 from api.framework.schemas import VersionQuery
 from api.framework.store import FrameworkStore
 
-ERRORS = problem_responses(400, 401, 403, 404)
+ERRORS = problem_responses(400, 401, 403, 404, 429)
 SlugQuery = Annotated[
     str | None, QueryParameter(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80, description="Slug.")
 ]

@@ -47,8 +47,8 @@ from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
 from api.preconditions import IfMatch
 from taxonomy.index import FrameworkIndex
 
-AUDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
-IMPORT_ERRORS = problem_responses(400, 401, 403, 404, 413, 415, 422)
+AUDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422, 429)
+IMPORT_ERRORS = problem_responses(400, 401, 403, 404, 413, 415, 422, 429)
 ETAG = [
     ResponseHeader(
         name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True

@@ -14,6 +14,7 @@ import uuid
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -104,6 +105,24 @@ class ApiKey(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """This key's own quota (requests a minute); NULL means ``rate_limit_key_per_minute``."""
+
+
+class RateLimitCounter(Base):
+    """One fixed one-minute window of one rate-limit bucket (``api.ratelimit``, issue 12).
+
+    Kept in the database because it is the only thing every worker process shares. The primary
+    key leads with the window so that sweeping old windows is a range delete on the index.
+    """
+
+    __tablename__ = "rate_limit_counters"
+
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    """Unix time (seconds) at which the window began; windows are aligned to the minute."""
+    bucket: Mapped[str] = mapped_column(String(80), primary_key=True)
+    """``key:<id>``, ``address:<ip>``, ``auth-failures:<ip>`` or ``match-texts:<ip>``; never a key."""
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class Audit(Base):

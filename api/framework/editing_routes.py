@@ -23,7 +23,7 @@ from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
 from taxonomy.model import Category, Framework, PathwayEdge, Role, Scenario, Skill, TrainingOption
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-READ_ERRORS = problem_responses(400, 401, 403, 404)
+READ_ERRORS = problem_responses(400, 401, 403, 404, 429)
 RoleSlug = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=80, description="Role slug.")]
 SkillSlug = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=80, description="Skill slug.")]
 

@@ -57,7 +57,7 @@ class FrameworkExportController(Controller):
         "/{version:str}/export",
         operation_id="exportFramework",
         summary="An edition as JSON, YAML (the file format), CSV of skills or SKOS (JSON-LD)",
-        responses=problem_responses(400, 401, 403, 404),
+        responses=problem_responses(400, 401, 403, 404, 429),
         media_type="application/octet-stream",
         operation_class=documented_media_types(*MEDIA_TYPES.values()),
     )

@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from anyio import to_thread
-from litestar import Controller, post
+from litestar import Controller, Request, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import authenticate
 from api.errors import problem_responses
 from api.framework.routes import provide_store, thresholds
 from api.framework.store import FrameworkStore
 from api.matching.schemas import MatchCandidate, MatchRequest, MatchResponse, MatchResult, MatchThresholds
+from api.ratelimit import rate_limiter
 from taxonomy.index import FrameworkIndex
 from taxonomy.match import Match, Matcher, Thresholds
 
 IN_THREAD_FROM = 200
 """Batches larger than this are matched in a worker thread so the event loop keeps serving."""
 
-MATCH_ERRORS = problem_responses(400, 404, 413)
+MATCH_ERRORS = problem_responses(400, 401, 404, 413, 429)
 """Every handler documents its errors as problem+json (controller-level responses are not applied)."""
+
+
+async def _limit(request: Request[Any, Any, Any], session: AsyncSession, texts: int) -> None:
+    """Matching is public, but not free (issue 12): with a key the request counts against the key's
+    quota (a bad key is refused, not served anonymously); without one its texts count against the
+    address's ``rate_limit_match_texts_per_minute``."""
+    if request.headers.get("authorization"):
+        await authenticate(request, session)
+    else:
+        await rate_limiter(request).anonymous_texts(request, texts)
 
 
 def _respond(
@@ -62,8 +75,15 @@ class MatchController(Controller):
     dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
 
     async def _match(
-        self, data: MatchRequest, state: State, store: FrameworkStore, session: AsyncSession, kind: str
+        self,
+        request: Request[Any, Any, Any],
+        data: MatchRequest,
+        state: State,
+        store: FrameworkStore,
+        session: AsyncSession,
+        kind: str,
     ) -> MatchResponse:
+        await _limit(request, session, len(data.texts))
         _, index = await store.resolve(session, data.version)
         limits = thresholds(state.settings)
         if kind == "skills":
@@ -84,12 +104,13 @@ class MatchController(Controller):
     )
     async def match_skills(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[MatchRequest],
         state: State,
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> MatchResponse:
-        return await self._match(data, state, store, db_session, "skills")
+        return await self._match(request, data, state, store, db_session, "skills")
 
     @post(
         "/roles",
@@ -100,9 +121,10 @@ class MatchController(Controller):
     )
     async def match_roles(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[MatchRequest],
         state: State,
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> MatchResponse:
-        return await self._match(data, state, store, db_session, "roles")
+        return await self._match(request, data, state, store, db_session, "roles")

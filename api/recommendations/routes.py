@@ -24,7 +24,7 @@ from api.recommendations.schemas import (
     SharingOut,
 )
 
-ERRORS = problem_responses(400, 401, 403, 404, 422)
+ERRORS = problem_responses(400, 401, 403, 404, 422, 429)
 AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
 DEPENDENCIES = {"council": Provide(provide_council), "store": Provide(provide_store, sync_to_thread=False)}
 

@@ -30,7 +30,7 @@ class ReportController(Controller):
         operation_id="getReport",
         summary="The audit report as one self-contained HTML page",
         media_type=MediaType.HTML,
-        responses=problem_responses(400, 401, 403, 404, 422),
+        responses=problem_responses(400, 401, 403, 404, 422, 429),
     )
     async def get_report(
         self,
