@@ -24,13 +24,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits import service as audits
-from api.audits.importing import plan_import
+from api.audits.importing import plan_upload
 from api.audits.schemas import AuditCreate, ImportMapping
-from api.audits.spreadsheets import SpreadsheetError, read_grid, write_csv, write_xlsx
+from api.audits.spreadsheets import SpreadsheetError, write_csv, write_xlsx
 from api.cli_remote import CommandError
 from api.db.models import Council
 from api.errors import ProblemError, is_database_down
-from api.framework.routes import thresholds
 from api.framework.store import FrameworkStore
 from api.needs import service as needs
 from api.needs.schemas import NeedsCreate
@@ -124,22 +123,22 @@ class LocalBackend:
         """What ``POST …/import`` does: read, plan, and (unless a dry run) write if ready."""
         confirmed = _parse(ImportMapping, mapping)
         identifier = _uuid(audit_id, "audit")
-        try:
-            grid = read_grid(content, filename, max_bytes=self.settings.max_body_bytes)
-        except SpreadsheetError as exc:
-            raise CommandError(exc.message) from None
 
         async def work(session: AsyncSession) -> models.ImportPlan:
             audit = await audits.get_audit(session, await self._council(session, council), identifier)
             _, index = await self.store.resolve(session, audit.framework_version)
-            parsed = plan_import(
-                grid,
-                index,
-                mapping=confirmed,
-                header_row=header_row,
-                default_source=source,
-                thresholds=thresholds(self.settings),
-            )
+            try:  # the route's own reading and planning, with the same caps (issue 12)
+                parsed = plan_upload(
+                    content,
+                    filename,
+                    index,
+                    self.settings,
+                    mapping=confirmed,
+                    header_row=header_row,
+                    default_source=source,
+                )
+            except SpreadsheetError as exc:
+                raise CommandError(exc.message) from None
             plan = parsed.plan
             if dry_run or not plan.ready:
                 return _wire(plan, models.ImportPlan)

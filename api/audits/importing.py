@@ -25,7 +25,16 @@ from api.audits.schemas import (
     RowError,
     TitlePlan,
 )
-from api.audits.spreadsheets import Cell, Grid, column_letter
+from api.audits.spreadsheets import (
+    Cell,
+    Grid,
+    LimitExceeded,
+    ReadLimits,
+    SpreadsheetError,
+    column_letter,
+    read_grid,
+)
+from api.settings import ENV_PREFIX, Settings
 from taxonomy.index import FrameworkIndex
 from taxonomy.levels import parse_level
 from taxonomy.match import Match, Matcher, Thresholds
@@ -78,6 +87,82 @@ FIELD_HEADERS: dict[str, ColumnRole] = {
 }
 NOTE_HEADERS = frozenset(["notes", "note", "comments", "comment", "remarks"])
 """Columns that are plainly not skills: reported and left out unless the mapping says otherwise."""
+
+
+class ImportTooLarge(SpreadsheetError):
+    """An import over one of the caps of issue 12; the message names the cap, its limit and setting.
+
+    Rows and columns over their caps are refused while reading (413, Content Too Large); a file
+    readable within them but with more members than may be written is refused after planning
+    (422, like every other plan that cannot be applied).
+    """
+
+    def __init__(self, what: str, found: str, limit: int, setting: str, status: int) -> None:
+        name = ENV_PREFIX + setting.upper()
+        super().__init__(
+            f"too many {what}: {found}; the limit is {limit:,} (setting {name}). "
+            "Split the file into smaller imports",
+            status,
+        )
+        self.setting = name
+        self.limit = limit
+
+
+_CAP_SETTINGS = {"rows": ("data rows", "import_max_rows"), "columns": ("columns", "import_max_columns")}
+
+
+def read_upload(content: bytes, filename: str | None, settings: Settings, header_row: int | None) -> Grid:
+    """``read_grid`` with the import caps of ``settings`` (issue 12), for the route and ``--local``.
+
+    The header is not known while reading, so the reader allows ``import_max_rows`` rows after the
+    header rows it may be among (``header_row``, or the first ``HEADER_SCAN_ROWS``);
+    ``plan_import`` then counts the data rows exactly.
+    """
+    limits = ReadLimits(
+        max_rows=settings.import_max_rows + (header_row or HEADER_SCAN_ROWS),
+        max_columns=settings.import_max_columns,
+    )
+    try:
+        return read_grid(content, filename, max_bytes=settings.max_body_bytes, limits=limits)
+    except LimitExceeded as exc:
+        if exc.cap == "cells":
+            raise
+        what, setting = _CAP_SETTINGS[exc.cap]
+        limit = getattr(settings, setting)
+        found = exc.detail if exc.cap == "columns" else f"the file has more than {limit:,} {what}"
+        raise ImportTooLarge(what, found, limit, setting, 413) from None
+
+
+def plan_upload(
+    content: bytes,
+    filename: str | None,
+    index: FrameworkIndex,
+    settings: Settings,
+    *,
+    mapping: ImportMapping | None = None,
+    header_row: int | None = None,
+    layout: Layout | None = None,
+    default_source: str = "manager",
+) -> ParsedImport:
+    """Read and plan an upload within the caps of ``settings``: what ``POST …/import`` and
+    ``edskills audit import --local`` both run (in a worker thread on the server).
+
+    Raises ``SpreadsheetError`` (``ImportTooLarge`` for a cap) with the status to answer.
+    """
+    grid = read_upload(content, filename, settings, header_row)
+    return plan_import(
+        grid,
+        index,
+        mapping=mapping,
+        header_row=header_row,
+        layout=layout,
+        default_source=default_source,
+        thresholds=Thresholds(
+            high=settings.match_high_threshold, low=settings.match_low_threshold, margin=settings.match_margin
+        ),
+        max_members=settings.import_max_members,
+        max_data_rows=settings.import_max_rows,
+    )
 
 
 class ParsedMember(msgspec.Struct, kw_only=True):
@@ -142,8 +227,14 @@ def plan_import(
     layout: Layout | None = None,
     default_source: str = "manager",
     thresholds: Thresholds | None = None,
+    max_members: int | None = None,
+    max_data_rows: int | None = None,
 ) -> ParsedImport:
-    """Plan an import. ``header_row`` is 1-based as a person counts rows in the file."""
+    """Plan an import. ``header_row`` is 1-based as a person counts rows in the file.
+
+    ``max_members`` and ``max_data_rows`` (issue 12) raise ``ImportTooLarge`` as soon as the header
+    is known, before any title is matched or cell parsed.
+    """
     mapping = mapping or ImportMapping()
     thresholds = thresholds or Thresholds()
     errors: list[RowError] = []
@@ -160,6 +251,9 @@ def plan_import(
     else:
         header_index = find_header_row(grid, index.skill_matcher, thresholds)
     headers = [_text(cell) for cell in grid.rows[header_index]]
+    if max_data_rows is not None and len(grid.rows) - header_index - 1 > max_data_rows:
+        found = f"the file has {len(grid.rows) - header_index - 1:,} rows after its header"
+        raise ImportTooLarge("data rows", found, max_data_rows, "import_max_rows", 413)
 
     roles_by_column: dict[int, ColumnRole] = {}
     for position, header in enumerate(headers):
@@ -193,6 +287,12 @@ def plan_import(
         if position > header_index and any(_text(cell) for cell in row)
     ]
     column_of = {role: position for position, role in roles_by_column.items()}
+    if max_members is not None and "reference" in column_of:
+        column = column_of["reference"]
+        references = {_text(_cell(row, column)) for _, row in data_rows} - {""}
+        if len(references) > max_members:
+            found = f"the file has {len(references):,} members"
+            raise ImportTooLarge("members", found, max_members, "import_max_members", 422)
     roles = _plan_titles(
         data_rows,
         column_of.get("role"),

@@ -19,12 +19,13 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from xml.etree import ElementTree
 
 import msgspec
-from openpyxl import Workbook, load_workbook
+import python_calamine
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -33,7 +34,20 @@ Cell = str | int | float | None
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+"""All entries of an XLSX archive together may expand to this much."""
+MAX_XLSX_ENTRY_BYTES = 100 * 1024 * 1024
+"""One entry may expand to this much (a 5,000 x 500 sheet is about 90 MB of XML)."""
 MAX_XLSX_COMPRESSION_RATIO = 100
+"""Each entry, and the archive as a whole, may be compressed at most this much (real sheets: ~10 to 1)."""
+_RATIO_FLOOR = 1024 * 1024
+"""Entries that expand to less than this are not ratio-checked: a small entry cannot be a bomb."""
+MAX_SHEET_CELLS = 5_000_000
+"""Cells (rows x columns, blanks included) a sheet's used area may span; more is a crafted file.
+
+The largest real import is 5,000 members x 500 columns (2.5 million cells). The XLSX reader
+(calamine) allocates the whole rectangle at once, so a sparse sheet with two cells far apart would
+otherwise take terabytes; ``_scan_sheet_xml`` refuses it before calamine sees it.
+"""
 
 _MAX_MERGED_FILL = 1_000_000
 """Cells a workbook's merged ranges may fill in all; more is a crafted file, not a skills audit."""
@@ -64,7 +78,6 @@ _SNIFF_RECORDS = 20
 _SNIFF_CHARS = 64 * 1024
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 _MAX_SHEET_TITLE = 31
 
 
@@ -75,6 +88,31 @@ class SpreadsheetError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+class LimitExceeded(SpreadsheetError):
+    """A read cap was passed (issue 12): ``cap`` names it (rows, columns, cells), ``limit`` is its value."""
+
+    def __init__(
+        self, message: str, *, cap: Literal["rows", "columns", "cells"], limit: int, detail: str = ""
+    ) -> None:
+        super().__init__(message, 413)
+        self.cap = cap
+        self.limit = limit
+        self.detail = detail or message
+
+
+class ReadLimits(msgspec.Struct, frozen=True, kw_only=True):
+    """Caps checked while a file is read, so reading stops as soon as one is passed (issue 12).
+
+    ``max_rows`` counts the file's rows (blank ones too, up to the last one read), ``max_columns``
+    the position of the last cell holding data in any row. The import wraps these in the settings'
+    own terms (``api.audits.importing.read_upload``).
+    """
+
+    max_rows: int = 1_000_000
+    max_columns: int = 16_384
+    max_cells: int = MAX_SHEET_CELLS
 
 
 class Grid(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,8 +140,14 @@ def read_grid(
     *,
     max_bytes: int = MAX_UPLOAD_BYTES,
     max_uncompressed: int = MAX_XLSX_UNCOMPRESSED_BYTES,
+    limits: ReadLimits | None = None,
 ) -> Grid:
-    """Read an uploaded CSV or XLSX file into a ``Grid``; raise ``SpreadsheetError`` if it cannot be read."""
+    """Read an uploaded CSV or XLSX file into a ``Grid``; raise ``SpreadsheetError`` if it cannot be read.
+
+    ``limits`` are checked while reading: a file over one raises ``LimitExceeded`` (413) without
+    being read to the end.
+    """
+    limits = limits or ReadLimits()
     if len(data) > max_bytes:
         raise SpreadsheetError(f"the file is larger than the {_size(max_bytes)} limit", 413)
     if filename and filename.strip().lower().endswith(_MACRO_SUFFIXES):
@@ -113,13 +157,13 @@ def read_grid(
             f"this is an old binary Excel (.xls) or other Office file, which is not accepted; {_SAVE_AS}", 415
         )
     if data.startswith(_ZIP_MAGICS):
-        return _read_xlsx(data, max_uncompressed)
+        return _read_xlsx(data, max_uncompressed, limits)
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
         raise SpreadsheetError(f"this is a WebP image, not a spreadsheet; {_SAVE_AS}", 415)
     for magic, what in _OTHER_MAGICS:
         if data.startswith(magic):
             raise SpreadsheetError(f"this is {what}, not a spreadsheet; {_SAVE_AS}", 415)
-    return _read_csv(data)
+    return _read_csv(data, limits)
 
 
 def _size(n: int) -> str:
@@ -143,15 +187,51 @@ def _without_trailing_blank_rows(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Ce
     return tuple(rows)
 
 
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+"""C0 controls except tab, LF and CR, and DEL: invisible, meaningless in a skills matrix, and NUL is
+refused by PostgreSQL. They come from copy-paste or from XLSX escapes such as ``_x0000_``."""
+
+
 def _clean_text(value: str) -> str | None:
-    value = value.strip()
+    """Strip surrounding whitespace and drop control characters (issue 12); empty → ``None``.
+
+    Dropping them, rather than failing the row, lets a manager import a sheet whose cells carry
+    characters they cannot see, let alone find and delete, in Excel.
+    """
+    value = value.translate(_CONTROL_CHARACTERS).strip()
     return value or None
+
+
+def _check_row(number: int, width: int, cells: int, limits: ReadLimits, *, sheet: bool = False) -> None:
+    """Raise ``LimitExceeded`` once row ``number`` (1-based, ``width`` cells wide) passes a cap.
+
+    With ``sheet``, ``number`` and ``width`` are the sheet's extent rather than one row's.
+    """
+    if number > limits.max_rows:
+        raise LimitExceeded(
+            f"the file has more than {limits.max_rows:,} rows", cap="rows", limit=limits.max_rows
+        )
+    if width > limits.max_columns:
+        where = f"{'the sheet' if sheet else f'row {number:,}'} has data in column {column_letter(width - 1)}"
+        where += f" (column {width:,})"
+        raise LimitExceeded(
+            f"{where}, past the {limits.max_columns:,}-column limit",
+            cap="columns",
+            limit=limits.max_columns,
+            detail=where,
+        )
+    if cells > limits.max_cells:
+        raise LimitExceeded(
+            f"implausible size: the sheet spans more than {limits.max_cells:,} cells",
+            cap="cells",
+            limit=limits.max_cells,
+        )
 
 
 # --- XLSX ----------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, max_uncompressed: int) -> Grid:
+def _read_xlsx(data: bytes, max_uncompressed: int, limits: ReadLimits) -> Grid:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -159,24 +239,42 @@ def _read_xlsx(data: bytes, max_uncompressed: int) -> Grid:
     with archive:
         _check_declared_sizes(archive, max_uncompressed)
         try:
-            return _read_checked_xlsx(archive, data)
+            return _read_checked_xlsx(archive, data, limits)
         except SpreadsheetError:
             raise
         except (zipfile.BadZipFile, EOFError, ElementTree.ParseError, UnicodeDecodeError) as exc:
             raise SpreadsheetError(f"the workbook is corrupt: {exc}", 400) from exc
         except Exception as exc:
-            # openpyxl signals malformed parts with assorted exception types (KeyError, TypeError,
-            # ValueError, its own InvalidFileException ...); to the uploader they all mean the same.
+            # calamine and zipfile signal malformed parts with assorted exception types (CalamineError,
+            # KeyError, ValueError ...); to the uploader they all mean the same.
             raise SpreadsheetError(f"the workbook could not be read: {exc}", 400) from exc
 
 
 def _check_declared_sizes(archive: zipfile.ZipFile, max_uncompressed: int) -> None:
-    """Refuse archives whose declared sizes are too big or implausibly compressed.
+    """Refuse archives whose declared sizes are too big or implausibly compressed, before inflating.
 
-    The declared sizes can be trusted as upper bounds: ``zipfile`` never inflates an entry past its
-    declared ``file_size`` (a lying entry fails its CRC check instead).
+    Each entry is checked on its own (issue 12: a big incompressible entry next to a bomb kept the
+    archive's overall ratio plausible), then the archive as a whole. The declared sizes can be
+    trusted as upper bounds: neither ``zipfile`` nor calamine's zip reader inflates an entry past its
+    declared ``file_size`` (they fail instead).
     """
     infos = archive.infolist()
+    entry_limit = min(MAX_XLSX_ENTRY_BYTES, max_uncompressed)
+    for info in infos:
+        if info.file_size > entry_limit:
+            raise SpreadsheetError(
+                f"implausible uncompressed size: the entry {info.filename!r} would expand to "
+                f"{_size(info.file_size)}, over the {_size(entry_limit)} limit for one entry",
+                413,
+            )
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_XLSX_COMPRESSION_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise SpreadsheetError(
+                f"implausible uncompressed size: the entry {info.filename!r} is compressed more than "
+                f"{MAX_XLSX_COMPRESSION_RATIO} to 1",
+                413,
+            )
     total = sum(info.file_size for info in infos)
     compressed = sum(info.compress_size for info in infos)
     if total > max_uncompressed:
@@ -193,7 +291,7 @@ def _check_declared_sizes(archive: zipfile.ZipFile, max_uncompressed: int) -> No
         )
 
 
-def _read_checked_xlsx(archive: zipfile.ZipFile, data: bytes) -> Grid:
+def _read_checked_xlsx(archive: zipfile.ZipFile, data: bytes, limits: ReadLimits) -> Grid:
     names = set(archive.namelist())
     content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     if b"macroenabled" in content_types.lower() or "xl/vbaProject.bin" in names or "xl/workbook.bin" in names:
@@ -203,27 +301,124 @@ def _read_checked_xlsx(archive: zipfile.ZipFile, data: bytes) -> Grid:
             f"this is a ZIP archive but not an Excel workbook (.xlsx); {_SAVE_AS}",
             415,
         )
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = next((ws for ws in workbook.worksheets if ws.sheet_state == "visible"), None)
-        if sheet is None:
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    with workbook:
+        visible = python_calamine.SheetVisibleEnum.Visible
+        title = next(
+            (
+                sheet.name
+                for sheet in workbook.sheets_metadata
+                if sheet.visible == visible and sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            ),
+            None,
+        )
+        if title is None:
             raise SpreadsheetError("the workbook has no visible worksheet", 400)
-        title = str(sheet.title)
-        # The dimension recorded in the file may be wrong; without it every cell is read.
-        sheet.reset_dimensions()
-        rows = [list(_trimmed(_xlsx_value(v) for v in row)) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-    part = _sheet_parts(archive).get(title)
-    if part is not None and part in names:
-        _fill_merged(rows, _merged_ranges(archive, part))
+        # calamine holds a sheet's whole used rectangle in memory: bound it before it parses any
+        # part it might take for the sheet (every entry), and apply the caps to the chosen one.
+        chosen = _sheet_parts(archive).get(title)
+        for info in archive.infolist():
+            caps = limits if info.filename == chosen else ReadLimits(max_cells=limits.max_cells)
+            _scan_sheet_xml(archive, info, caps)
+        sheet = workbook.get_sheet_by_name(title)
+        end = sheet.end
+        if end is not None:
+            _check_row(end[0] + 1, end[1] + 1, (end[0] + 1) * (end[1] + 1), limits, sheet=True)
+        values = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    rows = [list(_trimmed(_xlsx_value(value) for value in row)) for row in values]
+    _fill_merged(rows, [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged])
     return Grid(
         kind="xlsx",
         rows=_without_trailing_blank_rows([_trimmed(row) for row in rows]),
         sheet=title,
     )
+
+
+_SCAN_CHUNK = 4 * 1024 * 1024
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\s*([0-9]{1,10})\s*["']""")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*>")
+_OPEN_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>])[^>]*(?<!/)>")
+_OPEN_CELL_REF = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<=\s)r\s*=\s*["']([A-Z]{1,7})([0-9]{1,10})["'][^>]*(?<!/)>"""
+)
+
+
+class _ScanState:
+    """Where the scan is: upper bounds of the last row and column seen, and the row still open."""
+
+    def __init__(self) -> None:
+        self.max_row = 0
+        self.max_col = 0
+        self.cells = 0
+        self.row = 0
+        """1-based number of the row the scan is in (an upper bound)."""
+        self.row_ref = 0
+        """Largest 1-based column referenced so far in that row."""
+        self.row_tags = 0
+        """Cells met so far in that row."""
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> None:
+    """Bound the rectangle of cells an entry would give if parsed as a worksheet, without parsing it.
+
+    A streaming scan of the raw XML with regular expressions (C speed, no element objects): every
+    cell that may hold a value (a ``<c>`` that is not self-closing) is placed where calamine places
+    it (its ``r`` reference, else right of the previous cell of its row, on the row's ``r`` or the
+    row after the previous one), rounding up where the file is ambiguous. The scan stops at the
+    first chunk that passes a cap, so a 100,000-column row is refused after one chunk.
+    """
+    state = _ScanState()
+    carry = b""
+    with archive.open(info) as source:
+        while True:
+            chunk = source.read(_SCAN_CHUNK)
+            text = carry + chunk
+            if chunk:
+                cut = text.rfind(b">") + 1
+                text, carry = text[:cut], text[cut:]
+            opened = len(_OPEN_CELL_TAG.findall(text)) if text else 0
+            if opened:
+                state.cells += opened
+                refs = _OPEN_CELL_REF.findall(text)
+                if len(refs) == opened:
+                    # Every cell that can hold a value says where it is: the common case, in bulk.
+                    columns = max(_column_index(letters.decode()) for letters in {ref[0] for ref in refs}) + 1
+                    rows = max(int(number) for number in {ref[1] for ref in refs})
+                    state.max_col, state.max_row = max(state.max_col, columns), max(state.max_row, rows)
+                    state.row, state.row_ref, state.row_tags = state.max_row, state.max_col, 0
+                else:
+                    _scan_rows(text, state)
+                cells = max(state.cells, state.max_row * state.max_col)
+                _check_row(state.max_row, state.max_col, cells, limits, sheet=True)
+            if not chunk:
+                break
+
+
+def _scan_rows(text: bytes, state: _ScanState) -> None:
+    """Row by row, for text where some cells have no ``r``: a cell's column is at most the largest
+    column referenced before it in its row plus the number of cells of the row so far."""
+    starts = list(_ROW_TAG.finditer(text))
+    bounds = [0, *(match.start() for match in starts), len(text)]
+    for index in range(len(bounds) - 1):
+        if index:
+            number = _ROW_NUMBER.search(starts[index - 1].group(1))
+            state.row = int(number.group(1)) if number else state.row + 1
+            state.row_ref = state.row_tags = 0
+        segment = text[bounds[index] : bounds[index + 1]]
+        tags = len(_CELL_TAG.findall(segment))
+        if not tags:
+            continue
+        refs = _OPEN_CELL_REF.findall(segment)
+        if refs:
+            state.row_ref = max(
+                state.row_ref, *(_column_index(letters.decode()) + 1 for letters in {r[0] for r in refs})
+            )
+            state.max_row = max(state.max_row, *(int(number) for number in {r[1] for r in refs}))
+        state.row_tags += tags
+        state.max_col = max(state.max_col, state.row_ref + state.row_tags)
+        state.max_row = max(state.max_row, state.row)
 
 
 def _xlsx_value(value: object) -> Cell:
@@ -243,6 +438,8 @@ def _xlsx_value(value: object) -> Cell:
         return value.isoformat()
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a duration format, e.g. [h]:mm
+        return str(value)
     return _clean_text(str(value))
 
 
@@ -282,47 +479,6 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _cell_position(ref: str) -> tuple[int, int] | None:
-    """``"B3"`` → ``(2, 1)``: zero-based row and column."""
-    match = _CELL_REF.match(ref)
-    if match is None:
-        return None
-    return int(match.group(2)) - 1, _column_index(match.group(1))
-
-
-def _cell_range(ref: str) -> tuple[int, int, int, int] | None:
-    """``"B3:C4"`` → ``(2, 1, 3, 2)``: zero-based first row, first column, last row, last column."""
-    first, _, last = ref.partition(":")
-    start, end = _cell_position(first), _cell_position(last)
-    if start is None or end is None:
-        return None
-    (row_a, col_a), (row_b, col_b) = start, end
-    return min(row_a, row_b), min(col_a, col_b), max(row_a, row_b), max(col_a, col_b)
-
-
-def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
-    """Every ``<mergeCell ref="A1:C1"/>`` of a sheet as zero-based (first row, first col, last row, last col).
-
-    The sheet is streamed: rows are dropped as soon as they are parsed, so memory stays flat.
-    """
-    ranges: list[tuple[int, int, int, int]] = []
-    sheet_data: ElementTree.Element | None = None
-    with archive.open(part) as source:
-        for event, element in ElementTree.iterparse(source, events=("start", "end")):
-            name = _local(element.tag)
-            if event == "start":
-                if name == "sheetData":
-                    sheet_data = element
-                continue
-            if name == "row" and sheet_data is not None:
-                sheet_data.clear()
-            elif name == "mergeCell":
-                cell_range = _cell_range(element.get("ref", ""))
-                if cell_range is not None:
-                    ranges.append(cell_range)
-    return ranges
-
-
 def _fill_merged(rows: list[list[Cell]], ranges: list[tuple[int, int, int, int]]) -> None:
     """Give every cell of a merged range the range's top-left value, within the rows and columns read."""
     width = max((len(row) for row in rows), default=0)
@@ -346,7 +502,7 @@ def _fill_merged(rows: list[list[Cell]], ranges: list[tuple[int, int, int, int]]
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes) -> Grid:
+def _read_csv(data: bytes, limits: ReadLimits) -> Grid:
     text, encoding = _decode(data)
     if "\x00" in text:
         raise SpreadsheetError(f"the file is not text (it contains NUL bytes); {_SAVE_AS}", 415)
@@ -355,8 +511,15 @@ def _read_csv(data: bytes) -> Grid:
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     rows: list[tuple[Cell, ...]] = []
+    cells = 0
     try:
         for record in reader:
+            width = len(record)
+            if width > limits.max_columns:
+                # Blank cells past the cap are padding (Excel pads rows to the widest one).
+                width = max((i + 1 for i, cell in enumerate(record) if cell.strip()), default=0)
+            cells += width
+            _check_row(len(rows) + 1, width, cells, limits)
             rows.append(_trimmed(_clean_text(cell) for cell in record))
     except csv.Error as exc:
         raise SpreadsheetError(f"the CSV file is malformed near line {reader.line_num}: {exc}", 400) from exc
