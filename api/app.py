@@ -23,6 +23,8 @@ from api.framework.editing_routes import FrameworkEditingController
 from api.framework.exports import FrameworkExportController
 from api.framework.routes import FrameworkController
 from api.framework.store import FrameworkStore
+from api.http_guards import ControlCharacterGuard, HeadAsGet, response_headers
+from api.json_bodies import JsonBodyRequest, StrictStructSchemaPlugin
 from api.matching.routes import MatchController
 from api.needs.routes import AnalysisController, NeedsController
 from api.ratelimit import RateLimiter, announce_rate_limits
@@ -50,7 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.getLogger("api").setLevel(settings.log_level.upper())
     version = _version()
     engine = create_engine(settings)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             SystemController,
             FrameworkController,
@@ -67,12 +69,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LearningSetController,
             AnalyticsController,
         ],
-        plugins=[SQLAlchemyPlugin(config=alchemy_config(engine))],
+        plugins=[SQLAlchemyPlugin(config=alchemy_config(engine)), StrictStructSchemaPlugin()],
+        request_class=JsonBodyRequest,
         on_shutdown=[engine.dispose],
         exception_handlers=EXCEPTION_HANDLERS,
         logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=settings.max_body_bytes,
-        middleware=[BodyDeadlineMiddleware(settings.body_timeout_seconds)],
+        middleware=[BodyDeadlineMiddleware(settings.body_timeout_seconds), ControlCharacterGuard()],
         state=State(
             {
                 "settings": settings,
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "rate_limiter": RateLimiter(engine, settings),
             }
         ),
-        before_send=[announce_rate_limits],
+        before_send=[announce_rate_limits, response_headers],
         openapi_config=OpenAPIConfig(
             title=API_TITLE,
             version=version,
@@ -96,3 +99,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    app.asgi_handler = HeadAsGet(app.asgi_handler)  # before routing: see api.http_guards
+    return app

@@ -1,5 +1,8 @@
 """Offset pagination: ``?limit=&offset=``, ``total`` in the body, ``X-Total-Count`` and ``Link``.
 
+``Link`` targets are absolute URLs under the configured public address (``settings.base_url``),
+never under the request's ``Host`` header, which any client can forge (issue 12).
+
 Pages are named Structs per resource (``SkillPage``), not a generic ``OffsetPagination[T]``,
 whose place in the OpenAPI document depends on import order (PITFALLS).
 """
@@ -50,4 +53,5 @@ def _with_offset(request: Request[Any, Any, Any], offset: int, limit: int) -> st
     # Everything percent-encoded: header values must be latin-1, and keys, values and the path are
     # whatever the client sent (fuzzing found a 500 on a non-latin-1 query key).
     query = "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in params.items())
-    return f"{quote(request.url.path, safe='/')}?{query}"
+    base_url: str = request.app.state.settings.base_url
+    return f"{base_url}{quote(request.url.path, safe='/')}?{query}"

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from api.text import Evidence, Note, SingleLine, Title
 from taxonomy.model import Level, Slug
 
 Source = Literal["self", "manager", "verified"]
@@ -23,10 +24,8 @@ Reference = Annotated[
         examples=["EDO-03"],
     ),
 ]
-Title = Annotated[str, Meta(min_length=1, max_length=200)]
-DisplayName = Annotated[str, Meta(min_length=1, max_length=200)]
+DisplayName = Title
 Fte = Annotated[float, Meta(ge=0, le=2, description="Full-time equivalent (0–2).")]
-Evidence = Annotated[str, Meta(max_length=2000)]
 VersionText = Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)]
 AuditDate = Annotated[dt.date, Meta(description="The date the audit describes.")]
 
@@ -194,6 +193,12 @@ class ImportPlan(msgspec.Struct, kw_only=True):
     written_assessments: int = 0
 
 
+MappingKey = Annotated[Note, Meta(max_length=200)]
+"""A header or title as the file has it (a cell may hold line breaks)."""
+MappingTarget = Annotated[SingleLine, Meta(max_length=80)]
+"""A slug, or ``ignore``; an unknown slug is reported against the rows that use it."""
+
+
 class ImportMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Confirms or overrides the plan. Values are a slug, or ``ignore`` to leave a column or row out.
 
@@ -201,6 +206,6 @@ class ImportMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     text as it appears in the file.
     """
 
-    columns: dict[Annotated[str, Meta(max_length=200)], Annotated[str, Meta(max_length=80)]] = {}
-    roles: dict[Annotated[str, Meta(max_length=200)], Annotated[str, Meta(max_length=80)]] = {}
-    skill_names: dict[Annotated[str, Meta(max_length=200)], Annotated[str, Meta(max_length=80)]] = {}
+    columns: dict[MappingKey, MappingTarget] = {}
+    roles: dict[MappingKey, MappingTarget] = {}
+    skill_names: dict[MappingKey, MappingTarget] = {}

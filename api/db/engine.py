@@ -61,7 +61,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(settings: Settings, *, pooled: bool = True) -> AsyncEngine:
     if settings.is_sqlite:
         _ensure_sqlite_directory(settings.database_url)
-    engine = create_async_engine(settings.database_url, **engine_options(settings, pooled=pooled))
+    # hide_parameters: a failing statement's message (logged with the 500) must not carry its
+    # parameters, which are member names, evidence notes and key hashes (issue 12, PITFALLS).
+    engine = create_async_engine(
+        settings.database_url, hide_parameters=True, **engine_options(settings, pooled=pooled)
+    )
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import FRAMEWORK_WRITE, Principal, authenticate, require_scope
+from api.auth import FRAMEWORK_WRITE, Forbidden, Principal, Unauthorised, authenticate, require_scope
 from api.db.models import FrameworkChange, FrameworkVersion
 from api.errors import Conflict, FieldError, NotFound, Unprocessable
 from api.framework.editing_schemas import (
@@ -124,16 +124,27 @@ async def load(session: AsyncSession, version: str) -> StoredEdition:
         )
     ).one_or_none()
     if row is None:
-        raise NotFound(f"Framework edition {FRAMEWORK_ID}@{version} does not exist")
+        raise _no_such_edition(version)
     row_id, status, revision, document = row
     return StoredEdition(row_id, version, status, revision, msgspec.json.decode(document, type=Framework))
 
 
+def _no_such_edition(version: str) -> NotFound:
+    return NotFound(f"Framework edition {FRAMEWORK_ID}@{version} does not exist")
+
+
 async def readable(request: Any, session: AsyncSession, version: str) -> StoredEdition:
-    """Published and retired editions are public; a draft needs ``framework:write`` (or admin)."""
+    """Published and retired editions are public; a draft needs ``framework:write`` (or admin).
+
+    To anyone else a draft answers exactly as an unknown edition (404, same detail), so its
+    existence does not leak (issue 12: it was 401 against 404).
+    """
     stored = await load(session, version)
     if stored.status == "draft":
-        require_scope(await authenticate(request, session), FRAMEWORK_WRITE)
+        try:
+            require_scope(await authenticate(request, session), FRAMEWORK_WRITE)
+        except (Unauthorised, Forbidden):
+            raise _no_such_edition(version) from None
     return stored
 
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from taxonomy.model import Importance, Label, Level, Status, Text, Version
+from api.text import Note, Title
+from taxonomy.model import Importance, Level, Status, Version
 
 ChangeAction = Literal[
     "create", "update", "rename", "delete", "create-draft", "publish", "retire", "delete-draft"
@@ -21,8 +22,8 @@ class DraftCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     version: Version
     """Must be later than every existing edition, e.g. ``2026.2``."""
-    title: Label | None = None
-    description: Text | None = None
+    title: Title | None = None
+    description: Annotated[Note, Meta(max_length=4000)] | None = None
 
 
 class EditionOut(msgspec.Struct, kw_only=True):

@@ -1,8 +1,10 @@
 """Standard exports of a published (or retired) edition: JSON, YAML, CSV of skills, SKOS JSON-LD.
 
 The formats themselves are pure functions in ``taxonomy.exports``; this route picks one, names
-the file, and gives SKOS concepts URIs under this service's own address. Drafts export too, for
-a key with ``framework:write`` (a reviewer may want the draft as a spreadsheet).
+the file, and gives SKOS concepts URIs under this service's configured public address
+(``EDSKILLS_PUBLIC_URL``), never the request's ``Host`` header, which any client can forge
+(issue 12). Drafts export too, for a key with ``framework:write`` (a reviewer may want the draft
+as a spreadsheet); to anyone else a draft is an unknown edition.
 """
 
 from __future__ import annotations
@@ -21,21 +23,22 @@ from api.framework.editing_schemas import ExportFormat
 from api.framework.routes import Version, provide_store
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
+from api.settings import Settings
 from taxonomy import exports
 from taxonomy.model import Framework
 
 MEDIA_TYPES = {
     "json": "application/json",
     "yaml": "application/yaml; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # litestar adds "; charset=utf-8" to every text/* type
     "skos": "application/ld+json",
 }
 SUFFIXES = {"json": "json", "yaml": "yaml", "csv": "skills.csv", "skos": "skos.jsonld"}
 
 
-def skos_base(request: Request[Any, Any, Any]) -> str:
-    """Concept URIs live under this service's ``/v1``."""
-    return str(request.base_url).rstrip("/") + "/v1"
+def skos_base(settings: Settings) -> str:
+    """Concept URIs live under this service's public ``/v1``."""
+    return settings.base_url + "/v1"
 
 
 def render(framework: Framework, format: str, base: str, previous_version: str | None) -> bytes:
@@ -72,7 +75,11 @@ class FrameworkExportController(Controller):
         stored = await editing.readable(request, db_session, version)
         previous = await editing.based_on(db_session, store, version)
         body = await to_thread.run_sync(
-            render, stored.framework, format, skos_base(request), previous.version if previous else None
+            render,
+            stored.framework,
+            format,
+            skos_base(request.app.state.settings),
+            previous.version if previous else None,
         )
         filename = f"{stored.framework.id}-{version}.{SUFFIXES[format]}"
         return Response(

@@ -7,9 +7,10 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from api.text import SearchText
 from taxonomy.match import Decision
 
-MatchText = Annotated[str, Meta(max_length=500)]
+MatchText = SearchText
 
 
 class MatchRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -15,6 +15,7 @@ from msgspec import Meta
 
 from api.analysis.gaps import GapAnalysis, Progress
 from api.analysis.model import RequirementRow
+from api.text import Title
 from taxonomy.model import ScenarioRow, Slug
 
 Headcount = Annotated[int, Meta(ge=0, le=10_000)]
@@ -22,7 +23,7 @@ VersionText = Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)]
 
 
 class NeedsCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    title: Annotated[str, Meta(min_length=1, max_length=200)]
+    title: Title
     horizon: dt.date | None = None
     """The date these needs are for, e.g. the end of the UKSPF programme."""
     framework_version: VersionText | None = None
@@ -34,7 +35,7 @@ class NeedsCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class NeedsUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    title: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
+    title: Title | None = None
     horizon: dt.date | None = None
     establishment: Annotated[dict[Slug, Headcount], Meta(max_length=100)] | None = None
     scenarios: Annotated[list[Slug], Meta(max_length=20)] | None = None

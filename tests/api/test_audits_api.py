@@ -55,8 +55,8 @@ def test_audit_input_errors(
 ) -> None:
     key = bearer(keys["newcastle"])
     before = row_counts()
-    assert_problem(client.post(AUDITS, json={"title": "", "audit_date": "2026-10-01"}, headers=key), 400)
-    assert_problem(client.post(AUDITS, json={"title": "x", "audit_date": "yesterday"}, headers=key), 400)
+    assert_problem(client.post(AUDITS, json={"title": "", "audit_date": "2026-10-01"}, headers=key), 422)
+    assert_problem(client.post(AUDITS, json={"title": "x", "audit_date": "yesterday"}, headers=key), 422)
     assert_problem(
         client.post(
             AUDITS,
@@ -84,8 +84,8 @@ def test_members_and_effective_levels(
         client.post(members, json={"reference": "EDO-02", "role": "astronaut"}, headers=key), 422
     )
     assert body["errors"][0]["field"] == "role"
-    assert_problem(client.post(members, json={"reference": "bad/ref"}, headers=key), 400)
-    assert_problem(client.post(members, json={"reference": "EDO-03", "fte": 5}, headers=key), 400)
+    assert_problem(client.post(members, json={"reference": "bad/ref"}, headers=key), 422)
+    assert_problem(client.post(members, json={"reference": "EDO-03", "fte": 5}, headers=key), 422)
     client.post(members, json={"reference": "EDO-02"}, headers=key)
 
     matrix = [
@@ -116,7 +116,7 @@ def test_members_and_effective_levels(
     level_out_of_range = [{"member": "EDO-01", "skill": "bid-writing", "level": 5}]
     body = assert_problem(
         client.put(f"{AUDITS}/{audit_id}/assessments", json={"assessments": level_out_of_range}, headers=key),
-        400,
+        422,
     )
     assert body["errors"][0]["field"].endswith("level")
     assert row_counts() == before

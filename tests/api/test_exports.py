@@ -13,13 +13,17 @@ import yaml
 from litestar.testing import TestClient
 from rdflib.namespace import RDF, SKOS
 
+from api.app import create_app
+from api.settings import Settings
 from taxonomy.load import SHIPPED, dump_directory, load_document, load_framework
 from taxonomy.model import Framework
 from tests.api.national import DRAFT, Editor, parse_jsonld
 from tests.api.test_system import assert_problem
 from tests.conftest import bearer
 
-BASE = "http://testserver.local/v1/frameworks/2026.1"
+PUBLIC_URL = "https://skills.example.gov.uk"
+BASE = "http://127.0.0.1:8000/v1/frameworks/2026.1"
+"""Concept URIs are under EDSKILLS_PUBLIC_URL, whose default is ``http://{host}:{port}``."""
 
 
 def export(client: TestClient, fmt: str, version: str = "2026.1") -> bytes:  # type: ignore[type-arg]
@@ -88,8 +92,25 @@ def test_drafts_export_only_for_editors(
 ) -> None:
     Editor(client, keys["framework"]).create_draft()
     url = f"/v1/frameworks/{DRAFT}/export"
-    assert_problem(client.get(url, params={"format": fmt}), 401)
+    hidden = assert_problem(client.get(url, params={"format": fmt}), 404)
+    unknown = assert_problem(client.get("/v1/frameworks/2030.1/export", params={"format": fmt}), 404)
+    assert hidden["detail"] == unknown["detail"].replace("2030.1", DRAFT)
     response = client.get(url, params={"format": fmt}, headers=bearer(keys["framework"]))
     assert response.status_code == 200
     assert_problem(client.get(url, params={"format": "pdf"}), 400)
     assert_problem(client.get("/v1/frameworks/2030.1/export"), 404)
+
+
+def test_skos_uris_follow_the_public_url_not_the_host_header(settings: Settings) -> None:
+    """A forged ``Host`` must not choose the concept URIs (issue 12)."""
+    public = msgspec.structs.replace(settings, public_url=PUBLIC_URL + "/")
+    with TestClient(app=create_app(public)) as client:
+        response = client.get(
+            "/v1/frameworks/2026.1/export", params={"format": "skos"}, headers={"Host": "evil.example"}
+        )
+    assert response.status_code == 200
+    graph = parse_jsonld(response.text)
+    subjects = {str(subject) for subject in graph.subjects(RDF.type, SKOS.Concept)}
+    assert len(subjects) == 62 + 10
+    assert all(subject.startswith(f"{PUBLIC_URL}/v1/frameworks/2026.1/") for subject in subjects)
+    assert "evil.example" not in response.text

@@ -60,13 +60,14 @@ def test_drafts_need_framework_write_and_a_later_version(
     assert too_early["errors"] == [
         {"field": "version", "message": "must be later than 2026.2", "source": "body"}
     ]
-    assert_problem(client.post("/v1/frameworks", json={"version": "v2"}, headers=editor.headers), 400)
+    assert_problem(client.post("/v1/frameworks", json={"version": "v2"}, headers=editor.headers), 422)
 
-    # A draft is invisible to the public reads and needs the scope to read directly.
+    # A draft is invisible to the public reads and needs the scope to read directly: to anyone
+    # else it is an unknown edition (404, issue 12), so its existence does not leak.
     assert [item["version"] for item in client.get("/v1/frameworks").json()["items"]] == ["2026.1"]
     assert_problem(client.get("/v1/skills", params={"version": DRAFT}), 404)
-    assert_problem(client.get(f"/v1/frameworks/{DRAFT}/document"), 401)
-    assert_problem(client.get(f"/v1/frameworks/{DRAFT}/document", headers=bearer(keys["newcastle"])), 403)
+    assert_problem(client.get(f"/v1/frameworks/{DRAFT}/document"), 404)
+    assert_problem(client.get(f"/v1/frameworks/{DRAFT}/document", headers=bearer(keys["newcastle"])), 404)
     document = editor.document()
     assert (document["status"], len(document["skills"])) == ("draft", 62)
     assert all("replaces" not in skill for skill in document["skills"])
@@ -429,7 +430,7 @@ def test_crud_of_every_kind_in_a_draft(
     response = editor.client.get(f"{editor.base}/{kind}/{slug}", headers=editor.headers)
     assert_problem(response, 404)
     bad = editor.post(kind, {**item, "unexpected": 1})
-    assert_problem(bad, 400)
+    assert_problem(bad, 422)
 
 
 def test_requirements_and_renames_follow_references(editor: Editor, client: TestClient) -> None:  # type: ignore[type-arg]
@@ -557,7 +558,8 @@ def test_national_body_demo_end_to_end(
     skos = client.get(f"/v1/frameworks/{DRAFT}/export", params={"format": "skos"})
     assert skos.headers["content-type"].startswith("application/ld+json")
     graph = parse_jsonld(skos.text)
-    concept = rdflib.URIRef(f"http://testserver.local/v1/frameworks/{DRAFT}/skills/digital-ai-economy")
+    # Concept URIs follow EDSKILLS_PUBLIC_URL (default http://{host}:{port}), never the Host header.
+    concept = rdflib.URIRef(f"http://127.0.0.1:8000/v1/frameworks/{DRAFT}/skills/digital-ai-economy")
     assert (
         concept,
         SKOS.prefLabel,
@@ -565,7 +567,7 @@ def test_national_body_demo_end_to_end(
     ) in graph
     assert (concept, SKOS.exactMatch, rdflib.URIRef(ESCO_EXACT)) in graph
     assert (concept, SKOS.closeMatch, rdflib.URIRef(ESCO_CLOSE)) in graph
-    old_concept = rdflib.URIRef("http://testserver.local/v1/frameworks/2026.1/skills/digital-economy")
+    old_concept = rdflib.URIRef("http://127.0.0.1:8000/v1/frameworks/2026.1/skills/digital-economy")
     assert (concept, DCTERMS.replaces, old_concept) in graph
 
     # 7. The sector view on 2026.2, for the other councils carried forward too.

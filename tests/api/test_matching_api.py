@@ -33,10 +33,10 @@ def test_large_batches_are_accepted(client: TestClient) -> None:
 
 
 def test_bad_bodies_are_problems(client: TestClient) -> None:
-    body = assert_problem(client.post("/v1/match/skills", json={"texts": []}), 400)
+    body = assert_problem(client.post("/v1/match/skills", json={"texts": []}), 422)
     assert body["errors"][0]["field"] == "texts"
-    assert_problem(client.post("/v1/match/skills", json={"texts": ["x"] * 10_001}), 400)
-    assert_problem(client.post("/v1/match/skills", json={"text": ["x"]}), 400)
+    assert_problem(client.post("/v1/match/skills", json={"texts": ["x"] * 10_001}), 422)
+    assert_problem(client.post("/v1/match/skills", json={"text": ["x"]}), 422)
     assert_problem(client.post("/v1/match/skills", json={"texts": ["x"], "version": "1999.1"}), 404)
 
 

@@ -89,7 +89,7 @@ def test_needs_refer_to_the_framework(client: TestClient, keys: dict[str, str]) 
         "rows[0].skill",
     }
     negative = {"title": "Bad", "establishment": {"ed-officer": -1}}
-    assert_problem(client.post(f"{COUNCIL}/needs", json=negative, headers=bearer(keys["newcastle"])), 400)
+    assert_problem(client.post(f"{COUNCIL}/needs", json=negative, headers=bearer(keys["newcastle"])), 422)
 
 
 def test_gaps_follow_the_rules(client: TestClient, keys: dict[str, str]) -> None:

@@ -160,7 +160,7 @@ def test_learning_sets_across_councils(client: TestClient, keys: dict[str, str])
     )
     assert_problem(
         client.post("/v1/learning-sets/plan", json={**body, "councils": []}, headers=bearer(keys["admin"])),
-        400,
+        422,
     )
 
 
