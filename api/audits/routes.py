@@ -19,7 +19,7 @@ from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits import service
-from api.audits.importing import plan_import
+from api.audits.importing import plan_upload
 from api.audits.schemas import (
     AssessmentBulk,
     AuditCreate,
@@ -36,11 +36,11 @@ from api.audits.schemas import (
     MemberUpdate,
     Source,
 )
-from api.audits.spreadsheets import SpreadsheetError, read_grid, write_csv, write_xlsx
+from api.audits.spreadsheets import SpreadsheetError, write_csv, write_xlsx
 from api.auth import provide_council
 from api.db.models import Audit
 from api.errors import FieldError, ProblemError, problem_responses
-from api.framework.routes import provide_store, thresholds
+from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
@@ -338,21 +338,25 @@ class AuditController(Controller):
         index = await _index(store, db_session, audit)
         mapping = _mapping(data.mapping)
         content = await data.file.read()
-        try:
-            grid = await to_thread.run_sync(read_grid, content, data.file.filename)
-        except SpreadsheetError as exc:
-            raise ProblemError(exc.message, status_code=exc.status) from None
-        parsed = await to_thread.run_sync(
-            lambda: plan_import(
-                grid,
-                index,
-                mapping=mapping,
-                header_row=header_row,
-                layout=layout,
-                default_source=source,
-                thresholds=thresholds(state.settings),
+        try:  # reading and planning, within the caps of issue 12, off the event loop
+            parsed = await to_thread.run_sync(
+                lambda: plan_upload(
+                    content,
+                    data.file.filename,
+                    index,
+                    state.settings,
+                    mapping=mapping,
+                    header_row=header_row,
+                    layout=layout,
+                    default_source=source,
+                )
             )
-        )
+        except SpreadsheetError as exc:
+            raise ProblemError(
+                exc.message,
+                status_code=exc.status,
+                errors=[FieldError(field="file", message=exc.message, source="body")],
+            ) from None
         plan = parsed.plan
         if dry_run:
             return plan
