@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.getLogger("api").setLevel(settings.log_level.upper())
     version = _version()
     engine = create_engine(settings)
+    rate_limiter = RateLimiter(settings)
     app = Litestar(
         route_handlers=[
             SystemController,
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy_config(engine)), StrictStructSchemaPlugin()],
         request_class=JsonBodyRequest,
-        on_shutdown=[engine.dispose],
+        on_shutdown=[engine.dispose, rate_limiter.close],
         exception_handlers=EXCEPTION_HANDLERS,
         logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=settings.max_body_bytes,
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 "version": version,
                 "framework_store": FrameworkStore(),
-                "rate_limiter": RateLimiter(engine, settings),
+                "rate_limiter": rate_limiter,
             }
         ),
         before_send=[announce_rate_limits, response_headers],

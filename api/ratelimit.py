@@ -20,8 +20,11 @@ SQLite file and production on PostgreSQL, so a counter in process memory would b
 number of workers and a Redis would be a new moving part. Each count is one dialect-native
 ``INSERT … ON CONFLICT (window_start, bucket) DO UPDATE SET count = count + excluded.count
 RETURNING count``: atomic on both databases, so concurrent requests on any worker see one total.
-It runs in a short transaction of its own on its own pooled connection, never in the request's
-session, so a request that fails and rolls back still counts. Each process deletes windows older
+It runs in a short transaction of its own, never in the request's session, so a request that
+fails and rolls back still counts. The counters have a small connection pool of their own: a
+request being counted already holds a connection of the app's pool, and taking a second one from
+that pool deadlocked (every connection held by a request waiting for another; 30 concurrent
+requests on one worker were enough) until the pool timeout. Each process deletes windows older
 than the previous one once a minute (a range delete on the primary key, which leads with the window).
 
 Fixed windows rather than sliding ones: one row and one statement per bucket and request, and the
@@ -50,6 +53,7 @@ import msgspec
 from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from api.db.engine import create_engine
 from api.db.models import RateLimitCounter
 from api.errors import ProblemError
 
@@ -148,16 +152,22 @@ def _increment(dialect: str, window_start: int, amounts: Mapping[str, int]) -> A
 
 
 class RateLimiter:
-    """Counts in the shared ``rate_limit_counters`` table and decides; one per app (``app.state``)."""
+    """Counts in the shared ``rate_limit_counters`` table and decides; one per app (``app.state``),
+    which must ``close()`` it on shutdown."""
 
     def __init__(
-        self, engine: AsyncEngine, settings: Settings, clock: Callable[[], float] = time.time
+        self, settings: Settings, engine: AsyncEngine | None = None, clock: Callable[[], float] = time.time
     ) -> None:
-        self._engine = engine
         self._settings = settings
+        self._engine = engine or create_engine(
+            msgspec.structs.replace(settings, db_pool_size=max(2, settings.db_pool_size // 2))
+        )
         self._clock = clock
         self._swept_before = 0
         """Windows older than this were deleted by this process."""
+
+    async def close(self) -> None:
+        await self._engine.dispose()
 
     def _window(self) -> tuple[int, int]:
         """The current window's start and the whole seconds until it ends (1 to 60)."""
