@@ -143,7 +143,9 @@ NEWCASTLE = "E08000021"
 GATESHEAD = "E08000037"
 
 
-async def _create_keys(url: str) -> dict[str, str]:
+async def _create_keys(url: str, rate_limit: int | None = None) -> dict[str, str]:
+    """admin, newcastle, gateshead and framework keys; ``rate_limit`` gives them their own quota
+    (requests a minute) for callers that make more requests than the default allows."""
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
     from api.auth import create_key
@@ -158,7 +160,10 @@ async def _create_keys(url: str) -> dict[str, str]:
     }
     try:
         async with async_sessionmaker(engine)() as session, session.begin():
-            return {name: (await create_key(session, name, scope))[1] for name, scope in scopes.items()}
+            return {
+                name: (await create_key(session, name, scope, rate_limit))[1]
+                for name, scope in scopes.items()
+            }
     finally:
         await engine.dispose()
 
