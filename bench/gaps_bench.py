@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.analysis.gaps import analyse, expand_needs
 from api.analysis.model import TeamMember
 from api.app import create_app
-from api.auth import create_key
+from api.auth import MAX_KEY_RATE_LIMIT, create_key
 from api.db import migrate
 from api.db.engine import create_engine
 from api.db.models import Assessment, Audit, Member, NeedsProfile
@@ -110,7 +110,7 @@ async def _fill(url: str, index: FrameworkIndex) -> tuple[uuid.UUID, uuid.UUID, 
                 for row, member in zip(members, team, strict=True)
                 for skill, level in member.levels.items()
             )
-            _, key = await create_key(session, "bench", [f"council:{COUNCIL}"])
+            _, key = await create_key(session, "bench", [f"council:{COUNCIL}"], MAX_KEY_RATE_LIMIT)
             return audit.id, profile.id, key
     finally:
         await engine.dispose()

@@ -149,7 +149,9 @@ class Traffic:
             responses = [await self.client.get(path, headers=headers)]
         elif kind == "match":
             texts = rng.sample(MESSY_SKILLS + self.labels, 20)
-            responses = [await self.client.post("/v1/match/skills", json={"texts": texts})]
+            # keyed, as a partner tool matches: anonymous matching is limited to 20,000 texts a
+            # minute per address, which this run's one address would exceed (issue 12)
+            responses = [await self.client.post("/v1/match/skills", json={"texts": texts}, headers=headers)]
         elif kind == "gaps":
             responses = [
                 await self.client.get(
@@ -321,9 +323,11 @@ def section(result: dict[str, Any] | None) -> str:
         "## Load: 2 workers on PostgreSQL (issue 9)",
         "",
         f"`python -m bench.load_test`: `edskills serve --workers {result['workers']}` on a fresh PostgreSQL "
-        f"database (migrated, seeded, keys from the CLI), {CONCURRENCY} concurrent httpx clients for "
+        f"database (migrated, seeded, keys from the CLI with a high quota of their own; rate limits on), "
+        f"{CONCURRENCY} concurrent httpx clients for "
         f"{result['seconds']:.0f} s of mixed traffic (weights {WEIGHTS}) over six councils with 40-member "
-        "audits. An import is two requests (create the audit, upload a 10 x 62 CSV), timed together. "
+        "audits. Every request carries a council's key (matching too). "
+        "An import is two requests (create the audit, upload a 10 x 62 CSV), timed together. "
         "Client, server and database share the same 2 cores.",
         "",
         f"**{result['requests']:,} operations, {result['rps']:.1f}/s, errors: {len(result['errors'])}.** "
