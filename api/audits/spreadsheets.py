@@ -339,10 +339,15 @@ _SCAN_CHUNK = 4 * 1024 * 1024
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
 _ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\s*([0-9]{1,10})\s*["']""")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*>")
-_OPEN_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>])[^>]*(?<!/)>")
+_NOT_EMPTY = rb"(?!\s*</(?:[A-Za-z_][\w.-]*:)?c>)"
+"""A ``<c …></c>`` with nothing inside holds no value, like a self-closing ``<c …/>``."""
+_OPEN_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>])[^>]*(?<!/)>" + _NOT_EMPTY)
 _OPEN_CELL_REF = re.compile(
     rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<=\s)r\s*=\s*["']([A-Z]{1,7})([0-9]{1,10})["'][^>]*(?<!/)>"""
+    + _NOT_EMPTY
 )
+_ANY_CELL_REF = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?(?<=\s)r\s*=\s*["']\s*([A-Za-z]{0,7})""")
+"""Any cell's reference, empty cells too: calamine moves on from it even when it holds nothing."""
 
 
 class _ScanState:
@@ -360,14 +365,15 @@ class _ScanState:
         """Cells met so far in that row."""
 
 
-def _scan_sheet_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> None:
+def _scan_sheet_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits) -> tuple[int, int]:
     """Bound the rectangle of cells an entry would give if parsed as a worksheet, without parsing it.
 
     A streaming scan of the raw XML with regular expressions (C speed, no element objects): every
     cell that may hold a value (a ``<c>`` that is not self-closing) is placed where calamine places
     it (its ``r`` reference, else right of the previous cell of its row, on the row's ``r`` or the
     row after the previous one), rounding up where the file is ambiguous. The scan stops at the
-    first chunk that passes a cap, so a 100,000-column row is refused after one chunk.
+    first chunk that passes a cap, so a 100,000-column row is refused after one chunk. Returns the
+    bounds: (last row, last column), 1-based.
     """
     state = _ScanState()
     carry = b""
@@ -393,12 +399,12 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Rea
                 cells = max(state.cells, state.max_row * state.max_col)
                 _check_row(state.max_row, state.max_col, cells, limits, sheet=True)
             if not chunk:
-                break
+                return state.max_row, state.max_col
 
 
 def _scan_rows(text: bytes, state: _ScanState) -> None:
-    """Row by row, for text where some cells have no ``r``: a cell's column is at most the largest
-    column referenced before it in its row plus the number of cells of the row so far."""
+    """Row by row, for text where some cells have no ``r``: such a cell's column is at most the
+    largest column referenced in its row so far plus the number of unreferenced cells of the row."""
     starts = list(_ROW_TAG.finditer(text))
     bounds = [0, *(match.start() for match in starts), len(text)]
     for index in range(len(bounds) - 1):
@@ -407,14 +413,13 @@ def _scan_rows(text: bytes, state: _ScanState) -> None:
             state.row = int(number.group(1)) if number else state.row + 1
             state.row_ref = state.row_tags = 0
         segment = text[bounds[index] : bounds[index + 1]]
-        tags = len(_CELL_TAG.findall(segment))
-        if not tags:
-            continue
+        referenced = _ANY_CELL_REF.findall(segment)
+        tags = len(_CELL_TAG.findall(segment)) - len(referenced)
+        if referenced:
+            columns = (_column_index(letters.decode().upper() or "A") + 1 for letters in set(referenced))
+            state.row_ref = max(state.row_ref, *columns)
         refs = _OPEN_CELL_REF.findall(segment)
         if refs:
-            state.row_ref = max(
-                state.row_ref, *(_column_index(letters.decode()) + 1 for letters in {r[0] for r in refs})
-            )
             state.max_row = max(state.max_row, *(int(number) for number in {r[1] for r in refs}))
         state.row_tags += tags
         state.max_col = max(state.max_col, state.row_ref + state.row_tags)

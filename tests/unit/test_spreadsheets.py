@@ -13,12 +13,18 @@ from typing import Any
 
 import openpyxl
 import pytest
+import python_calamine
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from api.audits import spreadsheets
 from api.audits.spreadsheets import (
     MAX_UPLOAD_BYTES,
     Cell,
     Grid,
+    LimitExceeded,
+    ReadLimits,
     SpreadsheetError,
     column_letter,
     escape_formula,
@@ -440,3 +446,238 @@ def test_xlsx_is_written_with_a_bold_frozen_header() -> None:
 def test_xlsx_header_can_be_left_unfrozen() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(write_xlsx([["Name"]], freeze_header=False))).active
     assert sheet.freeze_panes is None
+
+
+# --- caps checked while reading (issue 12) -------------------------------------------------------
+
+
+def sheet_xml(body: bytes) -> bytes:
+    """A workbook of one sheet whose ``<sheetData>`` is ``body``, written by hand."""
+    workbook = xlsx_bytes(rows_of(["x"]))
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries["xl/worksheets/sheet1.xml"] = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + body + b"</sheetData></worksheet>"
+    )
+    return zip_bytes(entries)
+
+
+def csv_of(rows: list[list[str]]) -> bytes:
+    return "\r\n".join(",".join(row) for row in rows).encode()
+
+
+def xlsx_of(rows: list[list[str]]) -> bytes:
+    return xlsx_bytes(rows_of(*rows))
+
+
+@pytest.mark.parametrize("write", [csv_of, xlsx_of], ids=["csv", "xlsx"])
+@given(
+    height=st.integers(min_value=1, max_value=6),
+    width=st.integers(min_value=1, max_value=6),
+    max_rows=st.integers(min_value=1, max_value=7),
+    max_columns=st.integers(min_value=1, max_value=7),
+)
+@hypothesis_settings(max_examples=40, deadline=None)
+def test_a_grid_is_read_exactly_when_it_is_within_the_caps(
+    write: Callable[[list[list[str]]], bytes], height: int, width: int, max_rows: int, max_columns: int
+) -> None:
+    """Within both caps the grid comes back whole; past either, LimitExceeded names the cap passed."""
+    rows = [[f"r{r}c{c}" for c in range(width)] for r in range(height)]
+    limits = ReadLimits(max_rows=max_rows, max_columns=max_columns)
+    if height <= max_rows and width <= max_columns:
+        assert read_grid(write(rows), limits=limits).rows == tuple(tuple(row) for row in rows)
+        return
+    with pytest.raises(LimitExceeded) as raised:
+        read_grid(write(rows), limits=limits)
+    assert raised.value.status == 413
+    passed = {"rows": height > max_rows, "columns": width > max_columns}
+    assert passed[raised.value.cap]  # the cap named is one the grid passes (CSV meets columns first)
+    assert raised.value.limit == (max_columns if raised.value.cap == "columns" else max_rows)
+
+
+CAP = ReadLimits(max_rows=5, max_columns=3, max_cells=100)
+
+
+@pytest.mark.parametrize(
+    ("data", "cap", "where"),
+    [
+        pytest.param(b"a,b,c,d\r\n", "columns", "row 1 has data in column D (column 4)", id="csv-columns"),
+        pytest.param(b"a\r\n" * 6, "rows", "more than 5 rows", id="csv-rows"),
+        pytest.param(b"a\r\n\r\n\r\n\r\n\r\nb\r\n", "rows", "more than 5 rows", id="csv-blank-rows-count"),
+        pytest.param(b"a,b,c,d\r\n" * 40, "columns", "column D", id="csv-columns-first"),
+        pytest.param(
+            sheet_xml(b'<row r="1"><c r="A1"><v>1</v></c><c r="D1"><v>2</v></c></row>'),
+            "columns",
+            "the sheet has data in column D (column 4)",
+            id="xlsx-columns",
+        ),
+        pytest.param(
+            sheet_xml(b'<row r="6"><c r="A6"><v>1</v></c></row>'), "rows", "more than 5 rows", id="xlsx-rows"
+        ),
+        pytest.param(
+            sheet_xml(b"<row>" + b"<c><v>1</v></c>" * 4 + b"</row>"),
+            "columns",
+            "column D",
+            id="xlsx-cells-without-references",
+        ),
+        pytest.param(
+            sheet_xml(b"<row><c><v>1</v></c></row>" * 6), "rows", "more than 5 rows", id="xlsx-rows-without-r"
+        ),
+        pytest.param(
+            sheet_xml(b'<row r="2"><c r="B2"><v>1</v></c><c><v>2</v></c><c><v>3</v></c></row>'),
+            "columns",
+            "column D",
+            id="xlsx-cells-after-a-reference",
+        ),
+        pytest.param(
+            sheet_xml(
+                b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+            ),
+            "rows",
+            "more than 5 rows",
+            id="xlsx-sparse-far-cell",
+        ),
+    ],
+)
+def test_caps_are_checked_while_reading(
+    data: bytes, cap: str, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if data.startswith(b"PK"):
+        # A file over a cap is refused by the scan of its XML, before calamine parses the sheet
+        # (which would allocate the whole rectangle of a sparse sheet at once).
+        workbook = python_calamine.CalamineWorkbook
+
+        class ParseNothing:
+            @staticmethod
+            def from_filelike(source: Any) -> Any:
+                opened = workbook.from_filelike(source)
+
+                class Guarded:
+                    sheets_metadata = opened.sheets_metadata
+
+                    def __enter__(self) -> Guarded:
+                        return self
+
+                    def __exit__(self, *exc: object) -> None:
+                        opened.close()
+
+                    def get_sheet_by_name(self, name: str) -> None:
+                        raise AssertionError("the sheet must not be parsed")
+
+                return Guarded()
+
+        monkeypatch.setattr(spreadsheets.python_calamine, "CalamineWorkbook", ParseNothing)
+    with pytest.raises(LimitExceeded) as raised:
+        read_grid(data, limits=CAP)
+    assert (raised.value.cap, raised.value.status) == (cap, 413)
+    assert where in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("data", "rows"),
+    [
+        pytest.param(b"a,b,,,,,,,,,,\r\nc\r\n", (("a", "b"), ("c",)), id="csv-blank-padding-past-the-cap"),
+        pytest.param(
+            sheet_xml(b'<row r="1"><c r="A1"><v>1</v></c><c r="Z1" s="0"/><c r="XFD1" s="0"></c></row>'),
+            ((1,),),
+            id="xlsx-styled-empty-cells-far-right",
+        ),
+        pytest.param(
+            sheet_xml(b'<row r="2"><c r="B2"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>'),
+            ((), (None, 1, 2), (3,)),
+            id="xlsx-implied-positions",
+        ),
+    ],
+)
+def test_files_within_the_caps_are_read(data: bytes, rows: tuple[tuple[Cell, ...], ...]) -> None:
+    assert read_grid(data, limits=CAP).rows == rows
+
+
+def test_each_archive_entry_is_ratio_checked() -> None:
+    """A big incompressible entry beside a bomb keeps the archive's overall ratio plausible (issue 12)."""
+    entries = {
+        "[Content_Types].xml": XLSX_CONTENT_TYPES,
+        "xl/workbook.xml": b"<workbook/>",
+        "xl/worksheets/sheet1.xml": b" " * (20 * 1024 * 1024),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+        archive.writestr("xl/media/noise.bin", random.Random(3).randbytes(1024 * 1024), zipfile.ZIP_STORED)
+    data = buffer.getvalue()
+    assert 100 * len(data) > 20 * 1024 * 1024  # the archive as a whole is under 100 to 1
+    error = raises(data, 413)
+    assert "'xl/worksheets/sheet1.xml' is compressed more than 100 to 1" in error.message
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        pytest.param(b"Name,Note\r\nA\x01li\x1bce,x\x07\ty\x7f\r\n", "csv", id="csv"),
+        pytest.param(
+            xlsx_bytes(rows_of(["Name", "Note"], ["A_x0001_li_x001B_ce", "x_x0007_\ty"])), "xlsx", id="xlsx"
+        ),
+        pytest.param(
+            sheet_xml(
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+                b'<c r="B1" t="inlineStr"><is><t>Note</t></is></c></row>'
+                b'<row r="2"><c r="A2" t="inlineStr"><is><t>A_x0000_lice</t></is></c>'
+                b'<c r="B2" t="inlineStr"><is><t>x_x0000_\ty</t></is></c></row>'
+            ),
+            "xlsx",
+            id="xlsx-nul",
+        ),
+    ],
+)
+def test_control_characters_are_dropped_from_cells(data: bytes, kind: str) -> None:
+    """Tab and line breaks stay; other C0 controls and DEL go (PostgreSQL refuses NUL in text)."""
+    grid = read_grid(data)
+    assert grid.kind == kind
+    assert grid.rows == (("Name", "Note"), ("Alice", "x\ty"))
+
+
+_cells = st.lists(
+    st.tuples(
+        st.one_of(st.none(), st.integers(min_value=0, max_value=30)),  # explicit column, or none
+        st.sampled_from(["value", "self-closing", "empty"]),
+    ),
+    max_size=6,
+)
+
+
+@given(
+    rows=st.lists(st.tuples(st.one_of(st.none(), st.integers(min_value=1, max_value=40)), _cells), max_size=8)
+)
+@hypothesis_settings(max_examples=150, deadline=None)
+def test_the_scan_never_places_a_cell_before_calamine_does(
+    rows: list[tuple[int | None, list[tuple[int | None, str]]]],
+) -> None:
+    """The pre-scan guards calamine's memory, so its bounds must be upper bounds of where calamine puts
+    every value, whatever mix of referenced and unreferenced rows and cells a file has."""
+    body = b""
+    for row_number, cells in rows:
+        body += b"<row" + (b' r="%d"' % row_number if row_number else b"") + b">"
+        for column, form in cells:
+            ref = (
+                b' r="%s%d"' % (column_letter(column).encode(), row_number or 1)
+                if column is not None
+                else b""
+            )
+            body += {
+                "value": b"<c" + ref + b"><v>1</v></c>",
+                "self-closing": b"<c" + ref + b' s="0"/>',
+                "empty": b"<c" + ref + b"></c>",
+            }[form]
+        body += b"</row>"
+    data = sheet_xml(body)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        bound = spreadsheets._scan_sheet_xml(
+            archive, archive.getinfo("xl/worksheets/sheet1.xml"), ReadLimits()
+        )
+    with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+        end = workbook.get_sheet_by_index(0).end
+    if end is not None:
+        assert bound[0] >= end[0] + 1 and bound[1] >= end[1] + 1, (bound, end)
