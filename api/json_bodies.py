@@ -23,13 +23,16 @@ with ``forbid_unknown_fields`` is documented with ``additionalProperties: false`
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 import msgspec
 from litestar import Request
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.exceptions import ValidationException
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.types import Empty
 
 from api.errors import FieldError, ProblemError
@@ -43,7 +46,6 @@ from api.text import (
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.openapi.spec import Schema
     from litestar.typing import FieldDefinition
 
 MAX_JSON_DEPTH = 32
@@ -196,12 +198,69 @@ class JsonBodyRequest(Request[Any, Any, Any]):
         return data_field.annotation
 
 
+_SCHEMA_FIELDS = {field.metadata.get("alias", field.name): field.name for field in dataclasses.fields(Schema)}
+
+
+def _as_schema(document: dict[str, Any]) -> Schema:
+    """A JSON Schema document (as msgspec writes one) as litestar's ``Schema``."""
+    values: dict[str, Any] = {}
+    for key, value in document.items():
+        name = _SCHEMA_FIELDS[key]
+        if isinstance(value, dict):
+            value = _as_schema(value)
+        elif isinstance(value, list) and key in {"anyOf", "oneOf", "allOf", "prefixItems"}:
+            value = [_as_schema(item) for item in value]
+        elif key == "type":
+            value = OpenAPIType(value)
+        elif key == "format" and value in OpenAPIFormat._value2member_map_:
+            value = OpenAPIFormat(value)
+        values[name] = value
+    return Schema(**values)
+
+
+def _exact_property(annotation: Any) -> Schema | None:
+    """msgspec's own schema of a field type that holds no Struct, or ``None``.
+
+    litestar drops constraints inside containers (a list's item pattern, a mapping's value bounds)
+    and a falsy bound of an optional field (``ge=0`` of ``fte: Fte | None``); msgspec states them
+    all, exactly as it enforces them.
+    """
+    (document,), components = msgspec.json.schema_components([annotation])
+    return None if components else _as_schema(document)
+
+
 class StrictStructSchemaPlugin(StructSchemaPlugin):
-    """Documents ``forbid_unknown_fields`` Structs with ``additionalProperties: false``."""
+    """Documents a Struct that refuses unknown fields (every request body) as it is enforced:
+    ``additionalProperties: false`` and each field's constraints as msgspec checks them."""
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         info = msgspec.inspect.type_info(field_definition.type_)
-        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
-            schema.additional_properties = False
+        if not (isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields):
+            return schema
+        schema.additional_properties = False
+        hints = get_type_hints(field_definition.type_, include_extras=True)
+        properties = dict(schema.properties or {})
+        for field in info.fields:
+            current = properties.get(field.encode_name)
+            exact = _exact_property(hints[field.name])
+            if exact is not None and isinstance(current, Schema):
+                exact.default = current.default
+                properties[field.encode_name] = current = exact
+            if isinstance(current, Schema):
+                _state_note_rule(current)
+        schema.properties = properties
         return schema
+
+
+def _state_note_rule(schema: Schema) -> None:
+    """Give every free string the rule ``control_character_errors`` enforces on every body.
+
+    The framework file format's texts (``taxonomy.model``) carry no pattern of their own; the
+    decode-time safety net refuses control characters other than tab/CR/LF in them all the same.
+    """
+    if schema.type == OpenAPIType.STRING and not (schema.pattern or schema.enum or schema.format):
+        schema.pattern = NOTE_PATTERN
+    for child in (schema.items, *(schema.any_of or ()), *(schema.one_of or ())):
+        if isinstance(child, Schema):
+            _state_note_rule(child)

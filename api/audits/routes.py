@@ -395,7 +395,7 @@ class AuditController(Controller):
         audit = await service.get_audit(db_session, council, audit_id)
         rows = await service.export_rows(db_session, await _index(store, db_session, audit), audit)
         body = await to_thread.run_sync(write_csv if format == "csv" else write_xlsx, rows)  # type: ignore[arg-type]
-        media = f"{CSV_MEDIA_TYPE}; charset=utf-8" if format == "csv" else XLSX_MEDIA_TYPE
+        media = CSV_MEDIA_TYPE if format == "csv" else XLSX_MEDIA_TYPE  # litestar adds the charset
         filename = f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{format}"
         return Response(
             body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -337,7 +337,9 @@ class FrameworkController(Controller):
         kind: Annotated[TrainingKind | None, QueryParameter()] = None,
         mode: Annotated[DeliveryMode | None, QueryParameter()] = None,
         max_cost: Annotated[
-            float | None, QueryParameter(ge=0, le=1_000_000, description="GBP per person")
+            float | None,
+            # litestar drops a falsy ge=0 from an optional parameter's document: state it again.
+            QueryParameter(ge=0, le=1_000_000, description="GBP per person", schema_extra={"minimum": 0}),
         ] = None,
         limit: Limit = 50,
         offset: Offset = 0,

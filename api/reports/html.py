@@ -1,12 +1,19 @@
 """The audit report: one self-contained HTML page a manager can open, share and print.
 
-No external assets (styles inline, no scripts, no fonts or images to fetch), so it works offline
-and from an email attachment. Pure: plain data in, a string out.
+No external assets (one ``<style>`` element, no scripts, no fonts or images to fetch), so it works
+offline and from an email attachment. Pure: plain data in, a string out.
+
+Served with ``CONTENT_SECURITY_POLICY`` (issue 12): nothing may load or run, and the only style
+allowed is the page's own ``<style>`` element, named by its hash. So no element carries a
+``style`` attribute (that would need ``'unsafe-inline'``): colours come from classes and
+``data-`` attribute selectors generated below.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from html import escape
 
@@ -96,8 +103,26 @@ white-space:nowrap;text-overflow:ellipsis}
 """
 
 
+COLOUR_RULES = "".join(
+    [f".rag[data-rag={rag}]{{background:{colour}}}" for rag, colour in RAG_COLOURS.items()]
+    + [
+        f".heat td.cell[data-level='{level}'],.legend span[data-level='{level}']"
+        f"{{background:{background};color:{text}}}"
+        for level, (background, text) in enumerate(zip(LEVEL_COLOURS, LEVEL_TEXT, strict=True))
+    ]
+)
+PAGE_STYLE = STYLE + COLOUR_RULES
+"""Everything the page's ``<style>`` element holds, byte for byte (its hash is in the policy)."""
+STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(PAGE_STYLE.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; style-src '{STYLE_HASH}'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+"""The report loads nothing, runs nothing, posts nothing and may not be framed."""
+
+
 def _rag(value: str) -> str:
-    return f'<span class="rag" style="background:{RAG_COLOURS[value]}">{value.upper()}</span>'
+    return f'<span class="rag" data-rag="{value}">{value.upper()}</span>'
 
 
 def _label(index: FrameworkIndex, skill: str) -> str:
@@ -116,7 +141,7 @@ def render_report(
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>Skills report: {escape(context.council)}, {escape(context.audit_title)}</title>",
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{PAGE_STYLE}</style></head><body>",
         f"<h1>{escape(context.council)}: economic development team skills</h1>",
         f"<p class='meta'>Audit <b>{escape(context.audit_title)}</b> of {context.audit_date:%d %B %Y} "
         f"against the needs profile <b>{escape(context.needs_title)}</b>, "
@@ -200,15 +225,14 @@ def _heatmap(index: FrameworkIndex, team: Sequence[TeamMember]) -> str:
     for member in team:
         role = index.roles[member.role].title if member.role in index.roles else (member.role or "")
         cells = "".join(
-            f"<td class='cell' data-level='{level}' title='{escape(skill.label)}: {level}' "
-            f"style='background:{LEVEL_COLOURS[level]};color:{LEVEL_TEXT[level]}'>{level or ''}</td>"
+            f"<td class='cell' data-level='{level}' title='{escape(skill.label)}: {level}'>{level or ''}</td>"
             for _, skills in categories
             for skill in skills
             for level in (member.level(skill.slug),)
         )
         body.append(f"<tr><th>{escape(member.reference)}</th><td>{escape(role)}</td>{cells}</tr>")
     legend = "".join(
-        f"<span style='background:{LEVEL_COLOURS[level]};color:{LEVEL_TEXT[level]}'>{level} {name}</span>"
+        f"<span data-level='{level}'>{level} {name}</span>"
         for level, name in enumerate(level.name for level in index.framework.levels)
     )
     return (

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, MediaType, get
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,11 @@ from api.auth import provide_council
 from api.errors import problem_responses
 from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
+from api.reports.html import CONTENT_SECURITY_POLICY
 from api.reports.service import build_report
+
+MINIMUM_ZERO = {"minimum": 0}
+"""litestar drops a falsy ``ge=0`` from the document of an optional parameter; state it again."""
 
 
 class ReportController(Controller):
@@ -31,6 +36,13 @@ class ReportController(Controller):
         summary="The audit report as one self-contained HTML page",
         media_type=MediaType.HTML,
         responses=problem_responses(400, 401, 403, 404, 422, 429),
+        response_headers=[
+            ResponseHeader(
+                name="Content-Security-Policy",
+                value=CONTENT_SECURITY_POLICY,
+                description="The page loads and runs nothing; only its own style element applies.",
+            )
+        ],
     )
     async def get_report(
         self,
@@ -41,8 +53,15 @@ class ReportController(Controller):
         db_session: NamedDependency[AsyncSession],
         budget_gbp: Annotated[
             float | None,
-            QueryParameter(ge=0, le=10_000_000, description="With budget_days: add recommendations."),
+            QueryParameter(
+                ge=0,
+                le=10_000_000,
+                description="With budget_days: add recommendations.",
+                schema_extra=MINIMUM_ZERO,
+            ),
         ] = None,
-        budget_days: Annotated[float | None, QueryParameter(ge=0, le=100_000)] = None,
+        budget_days: Annotated[
+            float | None, QueryParameter(ge=0, le=100_000, schema_extra=MINIMUM_ZERO)
+        ] = None,
     ) -> str:
         return await build_report(db_session, store, council, audit_id, needs_id, budget_gbp, budget_days)
