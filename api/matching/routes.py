@@ -24,7 +24,7 @@ from taxonomy.match import Match, Matcher, Thresholds
 IN_THREAD_FROM = 200
 """Batches larger than this are matched in a worker thread so the event loop keeps serving."""
 
-MATCH_ERRORS = problem_responses(400, 401, 404, 413, 429)
+MATCH_ERRORS = problem_responses(400, 401, 404, 413, 422, 429)
 """Every handler documents its errors as problem+json (controller-level responses are not applied)."""
 
 
