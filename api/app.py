@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # (uvicorn, pytest, a benchmark), so creating an app in-process never makes httpx and every
     # other library log each request at INFO, as litestar's default root configuration would.
     logging.getLogger("api").setLevel(settings.log_level.upper())
+    # aiosqlite logs every statement's parameters (names, evidence) at DEBUG: never let it.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     version = _version()
     engine = create_engine(settings)
     rate_limiter = RateLimiter(settings)

@@ -153,27 +153,41 @@ def control_character_errors(value: Any) -> list[dict[str, str]]:
                     message = f"a key {NOTE_CONTROL_MESSAGE}"
                     errors.append({"key": path or "body", "message": message, "source": "body"})
                 stack.append((_join(path, key), child))
-        elif isinstance(item, list):
+        elif isinstance(item, list | tuple):
             stack.extend((f"{path}[{index}]", child) for index, child in enumerate(item))
     return sorted(errors, key=lambda error: error["key"])[:MAX_FIELD_ERRORS]
 
 
-def decode_body(body: bytes, body_type: Any) -> Any:
-    """Decode a JSON body strictly into ``body_type`` (``Any``: plain JSON values); see the module."""
+def refuse_bad_bytes(body: bytes) -> None:
+    """400 unless ``body`` is UTF-8 JSON at most ``MAX_JSON_DEPTH`` levels deep."""
+    if nested_deeper_than(body, MAX_JSON_DEPTH):
+        raise _too_deep()
     try:
-        value = msgspec.json.decode(body, type=body_type, strict=True)
-    except msgspec.ValidationError as exc:
-        if nested_deeper_than(body, MAX_JSON_DEPTH):
-            raise _too_deep() from None
-        raise _unprocessable([_field_error(exc)]) from None
+        msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise _not_json(str(exc)) from None
     except UnicodeDecodeError as exc:
         raise _not_json(f"not UTF-8 ({exc.reason})") from None
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - the depth check comes first
         raise _too_deep() from None
-    if body_type is Any and nested_deeper_than(body, MAX_JSON_DEPTH):
-        raise _too_deep()
+
+
+def decode_body(body: bytes, body_type: Any) -> Any:
+    """Decode a JSON body strictly into ``body_type`` (``Any``: plain JSON values); see the module.
+
+    A body that fails is checked as bytes before its first schema error is reported: msgspec
+    stops at the first problem, and bad bytes after an unknown field must still be a 400.
+    """
+    try:
+        value = msgspec.json.decode(body, type=body_type, strict=True)
+    except msgspec.ValidationError as exc:
+        refuse_bad_bytes(body)
+        raise _unprocessable([_field_error(exc)]) from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        refuse_bad_bytes(body)
+        raise  # pragma: no cover - refuse_bad_bytes raised for the same bytes
+    if body_type is Any:
+        refuse_bad_bytes(body)
     if _ESCAPED_CONTROL.search(body) and (errors := control_character_errors(value)):
         raise _unprocessable(errors)
     return value
