@@ -19,9 +19,11 @@ and the service deliberately needs no other infrastructure: ``make serve`` runs 
 SQLite file and production on PostgreSQL, so a counter in process memory would be multiplied by the
 number of workers and a Redis would be a new moving part. Each count is one dialect-native
 ``INSERT … ON CONFLICT (window_start, bucket) DO UPDATE SET count = count + excluded.count
-RETURNING count``: atomic on both databases, so concurrent requests on any worker see one total.
-It runs in a short transaction of its own, never in the request's session, so a request that
-fails and rolls back still counts. The counters have a small connection pool of their own: a
+RETURNING count``: atomic on both databases, so concurrent requests on any worker see one total
+(the anonymous texts budget adds ``WHERE count + excluded.count <= quota``, a conditional add in
+the same one statement). It is committed at once on a connection of its own (on PostgreSQL in
+autocommit, the statement being its own transaction), never in the request's session, so a
+request that fails and rolls back still counts. The counters have a small connection pool of their own: a
 request being counted already holds a connection of the app's pool, and taking a second one from
 that pool deadlocked (every connection held by a request waiting for another; 30 concurrent
 requests on one worker were enough) until the pool timeout. Each process deletes windows older
@@ -50,10 +52,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.db.engine import create_engine
+from api.db.engine import create_engine, engine_options
 from api.db.models import RateLimitCounter
 from api.errors import ProblemError
 
@@ -132,11 +135,14 @@ async def announce_rate_limits(message: Message, scope: Scope) -> None:
     message["headers"] = headers
 
 
-def _increment(dialect: str, window_start: int, amounts: Mapping[str, int]) -> Any:
+def _increment(
+    dialect: str, window_start: int, amounts: Mapping[str, int], at_most: int | None = None
+) -> Any:
     """``INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count RETURNING`` for the dialect.
 
-    Buckets go in sorted order so two statements on PostgreSQL always lock rows in the same order
-    and cannot deadlock.
+    With ``at_most``, the update applies only ``WHERE count + excluded.count <= at_most``, and a
+    refused bucket returns no row: a conditional add in one atomic statement. Buckets go in sorted
+    order so two statements on PostgreSQL always lock rows in the same order and cannot deadlock.
     """
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(RateLimitCounter).values(
@@ -145,10 +151,33 @@ def _increment(dialect: str, window_start: int, amounts: Mapping[str, int]) -> A
             for bucket in sorted(amounts)
         ]
     )
+    total = RateLimitCounter.count + statement.excluded.count
     return statement.on_conflict_do_update(
         index_elements=[RateLimitCounter.window_start, RateLimitCounter.bucket],
-        set_={"count": RateLimitCounter.count + statement.excluded.count},
+        set_={"count": total},
+        where=None if at_most is None else total <= at_most,
     ).returning(RateLimitCounter.bucket, RateLimitCounter.count)
+
+
+def counter_engine(settings: Settings) -> AsyncEngine:
+    """The counters' own small pool (see the module docstring for why it is not the app's).
+
+    On PostgreSQL every statement is atomic on its own (a single upsert, or a conditional one), so
+    the connections run in autocommit (no BEGIN and COMMIT round trips) with
+    ``synchronous_commit = off``: a count then does not wait for the WAL flush. Together these took
+    a count from 2.3 ms to about 1 ms here. A crash can lose the last fraction of a second of
+    counts, which only ever lets a client a few requests more, never fewer. SQLite (WAL,
+    ``synchronous=NORMAL``) does not flush on commit anyway.
+    """
+    small = msgspec.structs.replace(settings, db_pool_size=max(2, settings.db_pool_size // 2))
+    if small.is_sqlite:
+        return create_engine(small)
+    options = engine_options(small)
+    options["connect_args"]["server_settings"] = {
+        **options["connect_args"].get("server_settings", {}),
+        "synchronous_commit": "off",
+    }
+    return create_async_engine(small.database_url, isolation_level="AUTOCOMMIT", **options)
 
 
 class RateLimiter:
@@ -159,9 +188,7 @@ class RateLimiter:
         self, settings: Settings, engine: AsyncEngine | None = None, clock: Callable[[], float] = time.time
     ) -> None:
         self._settings = settings
-        self._engine = engine or create_engine(
-            msgspec.structs.replace(settings, db_pool_size=max(2, settings.db_pool_size // 2))
-        )
+        self._engine = engine or counter_engine(settings)
         self._clock = clock
         self._swept_before = 0
         """Windows older than this were deleted by this process."""
@@ -185,7 +212,7 @@ class RateLimiter:
         )
 
     async def count(self, amounts: Mapping[str, int]) -> tuple[dict[str, int], int]:
-        """Add ``amounts`` to their buckets in one short transaction of its own; the new totals
+        """Add ``amounts`` to their buckets in one statement, committed on its own; the new totals
         and the seconds until the window resets."""
         window_start, reset = self._window()
         async with self._engine.begin() as connection:
@@ -198,25 +225,26 @@ class RateLimiter:
         """Add ``amount`` unless that would take the bucket over ``quota``; then add nothing.
 
         Returns the bucket's total afterwards, the seconds until reset and whether it was granted.
-        The add and the undo share one transaction, which holds the row's lock (PostgreSQL) or the
-        write lock (SQLite) in between, so no other request sees the overdraft.
+        The check and the add are one conditional upsert, so concurrent requests can never take
+        the bucket past ``quota`` between them.
         """
         window_start, reset = self._window()
         async with self._engine.begin() as connection:
-            rows = await connection.execute(
-                _increment(self._engine.dialect.name, window_start, {bucket: amount})
-            )
-            used: int = dict(rows.all())[bucket]
-            granted = used <= quota
-            if not granted:
-                await connection.execute(
-                    update(RateLimitCounter)
-                    .where(RateLimitCounter.window_start == window_start, RateLimitCounter.bucket == bucket)
-                    .values(count=RateLimitCounter.count - amount)
+            added: int | None = None
+            if amount <= quota:
+                rows = await connection.execute(
+                    _increment(self._engine.dialect.name, window_start, {bucket: amount}, at_most=quota)
                 )
-                used -= amount
+                added = dict(rows.all()).get(bucket)
+            if added is None:
+                used = await connection.scalar(
+                    select(RateLimitCounter.count).where(
+                        RateLimitCounter.window_start == window_start, RateLimitCounter.bucket == bucket
+                    )
+                )
+                return used or 0, reset, False
             await self._sweep(connection, window_start)
-        return used, reset, granted
+        return added, reset, True
 
     async def keyed_request(
         self, request: Request[Any, Any, Any], key_id: int, key_quota: int | None
