@@ -48,17 +48,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from api.db.engine import create_engine, engine_options
 from api.db.models import RateLimitCounter
-from api.errors import ProblemError
+from api.errors import ProblemError, ServiceUnavailable
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -196,6 +198,17 @@ class RateLimiter:
     async def close(self) -> None:
         await self._engine.dispose()
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        """A counter connection, committed on exit; a full pool is a 503 to retry, not a 500."""
+        try:
+            async with self._engine.begin() as connection:
+                yield connection
+        except PoolTimeout as exc:
+            raise ServiceUnavailable(
+                "The service is too busy to take this request; retry shortly", headers={"Retry-After": "1"}
+            ) from exc
+
     def _window(self) -> tuple[int, int]:
         """The current window's start and the whole seconds until it ends (1 to 60)."""
         now = self._clock()
@@ -215,7 +228,7 @@ class RateLimiter:
         """Add ``amounts`` to their buckets in one statement, committed on its own; the new totals
         and the seconds until the window resets."""
         window_start, reset = self._window()
-        async with self._engine.begin() as connection:
+        async with self._connection() as connection:
             rows = await connection.execute(_increment(self._engine.dialect.name, window_start, amounts))
             totals: dict[str, int] = dict(rows.all())
             await self._sweep(connection, window_start)
@@ -229,7 +242,7 @@ class RateLimiter:
         the bucket past ``quota`` between them.
         """
         window_start, reset = self._window()
-        async with self._engine.begin() as connection:
+        async with self._connection() as connection:
             added: int | None = None
             if amount <= quota:
                 rows = await connection.execute(
