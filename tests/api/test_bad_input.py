@@ -289,15 +289,19 @@ def _walk(
         _walk(value, components, seen, found)
 
 
+def _types(value: Any) -> set[str]:
+    """A schema's ``type`` as a set (it may be a name, a list, or a list of lists here)."""
+    if isinstance(value, list):
+        return set().union(*(_types(item) for item in value)) if value else set()
+    return {value} if isinstance(value, str) else set()
+
+
 def _numbers_unbounded(schema: dict[str, Any]) -> bool:
-    types = schema.get("type")
-    numeric = types in ("integer", "number") or (
-        isinstance(types, list) and {"integer", "number"} & set(types)
-    )
+    numeric = bool({"integer", "number"} & _types(schema.get("type")))
     bounded = ("minimum" in schema or "exclusiveMinimum" in schema) and (
         "maximum" in schema or "exclusiveMaximum" in schema
     )
-    return bool(numeric) and not bounded
+    return numeric and not bounded
 
 
 def test_request_bodies_refuse_unknown_fields_and_bound_every_number(spec: dict[str, Any]) -> None:
