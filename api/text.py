@@ -53,8 +53,6 @@ Note = Annotated[
 
 Title = Annotated[SingleLine, Meta(min_length=1, max_length=200)]
 """A title or display name (1–200 characters, one line)."""
-ShortText = Annotated[SingleLine, Meta(max_length=200)]
-"""A header or title as a spreadsheet has it (up to 200 characters, one line)."""
 SearchText = Annotated[SingleLine, Meta(max_length=500)]
 """A text to match against the taxonomy (up to 500 characters, one line)."""
 Evidence = Annotated[Note, Meta(max_length=2000)]
@@ -76,7 +74,6 @@ __all__ = [
     "Evidence",
     "Note",
     "SearchText",
-    "ShortText",
     "SingleLine",
     "Title",
     "contains_control",
