@@ -18,6 +18,7 @@ from litestar import Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -101,7 +102,7 @@ def is_database_down(exc: BaseException) -> bool:
             or isinstance(exc, OperationalError)
             or (exc.orig is not None and is_database_down(exc.orig))
         )
-    if isinstance(exc, OSError | TimeoutError):
+    if isinstance(exc, OSError | TimeoutError | PoolTimeout):  # PoolTimeout: every connection busy
         return True
     sqlstate = getattr(exc, "sqlstate", None)
     if isinstance(sqlstate, str) and sqlstate.startswith(RETRY_LATER_SQLSTATES):

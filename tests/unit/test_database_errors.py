@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from api.errors import is_database_down
 
@@ -18,6 +19,7 @@ from api.errors import is_database_down
         (asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"), True),
         (ConnectionRefusedError(111, "Connection refused"), True),
         (TimeoutError(), True),
+        (PoolTimeout("QueuePool limit of size 10 overflow 10 reached"), True),
         (asyncpg.exceptions.UniqueViolationError("duplicate key"), False),
         (ValueError("a bug"), False),
     ],
