@@ -192,15 +192,13 @@ class LocalBackend:
         return self._run(work)
 
     def export_framework(self, version: str, file_format: str) -> bytes:
-        """What ``GET /v1/frameworks/{version}/export`` does; SKOS URIs are based on EDSKILLS_URL."""
-        import os
+        """What ``GET /v1/frameworks/{version}/export`` does; SKOS URIs are based on EDSKILLS_PUBLIC_URL."""
 
         from api.framework.exports import render
 
         async def work(session: AsyncSession) -> bytes:
             _, index = await self.store.resolve(session, version, include_drafts=True)
-            base = os.environ.get("EDSKILLS_URL", f"http://{self.settings.host}:{self.settings.port}")
-            return render(index.framework, file_format, base.rstrip("/") + "/v1", None)
+            return render(index.framework, file_format, self.settings.base_url + "/v1", None)
 
         return self._run(work)
 
