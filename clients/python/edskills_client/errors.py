@@ -78,7 +78,8 @@ class ProblemError(EdskillsError):
 
 
 class BadRequest(ProblemError):
-    """400: a malformed query or body (``errors`` names the fields)."""
+    """400: a malformed query or path parameter (``errors`` names it), or a body that is not JSON in
+    UTF-8 or is nested too deeply. A well-formed body that does not fit the schema is ``Unprocessable``."""
 
 
 class Unauthorized(ProblemError):
@@ -110,7 +111,8 @@ class UnsupportedMediaType(ProblemError):
 
 
 class Unprocessable(ProblemError):
-    """422: well-formed but not acceptable (an import that is not ready, an empty needs profile…)."""
+    """422: well-formed but not acceptable: a body that does not fit the schema (``errors`` names the
+    fields), an import that is not ready, an empty needs profile…"""
 
 
 class TooManyRequests(ProblemError):

@@ -3,8 +3,6 @@
 Regenerate with ``python clients/python/tools/generate_models.py``.
 """
 
-# ruff: noqa: E501
-
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeAlias
@@ -12,7 +10,14 @@ from uuid import UUID
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-AssessmentInEvidence: TypeAlias = Annotated[str, Meta(max_length=2000)]
+AssessmentInEvidence: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Free text: no control characters except tab, line feed and carriage return.",
+        max_length=2000,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
 
 
 class AssessmentIn(Struct, kw_only=True):
@@ -35,7 +40,7 @@ class AssessmentIn(Struct, kw_only=True):
         ),
     ]
     level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
-    source: Literal["self", "manager", "verified"] | UnsetType = "manager"
+    source: Literal["manager", "self", "verified"] | UnsetType = "manager"
     evidence: AssessmentInEvidence | UnsetType | None = UNSET
 
 
@@ -50,7 +55,15 @@ AuditCreateFrameworkVersion: TypeAlias = Annotated[str, Meta(max_length=8, patte
 
 
 class AuditCreate(Struct, kw_only=True):
-    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    title: Annotated[
+        str,
+        Meta(
+            description="One line of text: no control characters.",
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+        ),
+    ]
     audit_date: Annotated[str, Meta(description="The date the audit describes.")]
     framework_version: AuditCreateFrameworkVersion | UnsetType | None = UNSET
 
@@ -74,12 +87,20 @@ class AuditPage(Struct, kw_only=True):
     offset: int
 
 
-AuditUpdateTitle: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+AuditUpdateTitle: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="One line of text: no control characters.",
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
 
 
 class AuditUpdate(Struct, kw_only=True):
     title: AuditUpdateTitle | UnsetType | None = UNSET
-    audit_date: Annotated[str, Meta(description="The date the audit describes.")] | UnsetType | None = UNSET
+    audit_date: str | UnsetType | None = UNSET
 
 
 class BulkResult(Struct, kw_only=True):
@@ -104,8 +125,21 @@ class Category(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    name: Annotated[str, Meta(max_length=200, min_length=1)]
-    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    name: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
+    description: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
 
 
 class CategoryOut(Struct, kw_only=True):
@@ -199,21 +233,30 @@ CrosswalksEsco: TypeAlias = Annotated[
 ]
 
 
+CrosswalksEscoCloseItem: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="An ESCO concept URI.",
+        examples=["http://data.europa.eu/esco/skill/0e2e7d3a-1f0f-4e8e-9b8a-3c2d1e0f9a8b"],
+        max_length=300,
+        pattern="^https?://data\\.europa\\.eu/esco/",
+    ),
+]
+
+
+CrosswalksSfia: TypeAlias = Annotated[str, Meta(pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")]
+
+
+CrosswalksApprenticeship: TypeAlias = Annotated[
+    str, Meta(pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
+
+
 class Crosswalks(Struct, kw_only=True):
-    esco: (
-        Annotated[
-            CrosswalksEsco,
-            Meta(
-                description="An ESCO concept URI.",
-                examples=["http://data.europa.eu/esco/skill/0e2e7d3a-1f0f-4e8e-9b8a-3c2d1e0f9a8b"],
-            ),
-        ]
-        | UnsetType
-        | None
-    ) = UNSET
-    esco_close: list[str] | UnsetType = field(default_factory=list)
-    sfia: str | UnsetType | None = UNSET
-    apprenticeship: str | UnsetType | None = UNSET
+    esco: CrosswalksEsco | UnsetType | None = UNSET
+    esco_close: list[CrosswalksEscoCloseItem] | UnsetType = field(default_factory=list)
+    sfia: CrosswalksSfia | UnsetType | None = UNSET
+    apprenticeship: CrosswalksApprenticeship | UnsetType | None = UNSET
 
 
 class Development(Struct, kw_only=True):
@@ -231,10 +274,25 @@ class Development(Struct, kw_only=True):
     to_level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
 
 
-DraftCreateTitle: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+DraftCreateTitle: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="One line of text: no control characters.",
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
 
 
-DraftCreateDescription: TypeAlias = Annotated[str, Meta(max_length=4000)]
+DraftCreateDescription: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Free text: no control characters except tab, line feed and carriage return.",
+        max_length=4000,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
 
 
 class DraftCreate(Struct, kw_only=True):
@@ -267,10 +325,17 @@ class FieldError(Struct, kw_only=True):
     source: str | UnsetType | None = UNSET
 
 
-FrameworkSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+FrameworkPublishedOn: TypeAlias = Annotated[str, Meta(pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")]
 
 
-FrameworkLicence: TypeAlias = Annotated[str, Meta(max_length=4000)]
+FrameworkSource: TypeAlias = Annotated[
+    str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
+
+
+FrameworkLicence: TypeAlias = Annotated[
+    str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
 
 
 class FrameworkCounts(Struct, kw_only=True):
@@ -333,6 +398,9 @@ class JointSkill(Struct, kw_only=True):
     forms: list[str]
 
 
+LearningSetRequestCouncil: TypeAlias = Annotated[str, Meta(max_length=9, pattern="^[ENSWK]\\d{8}$")]
+
+
 LearningSetRequestFrameworkVersion: TypeAlias = Annotated[
     str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")
 ]
@@ -349,7 +417,7 @@ class LearningSetRequest(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    councils: Annotated[list[str], Meta(max_length=60, min_length=1)]
+    councils: Annotated[list[LearningSetRequestCouncil], Meta(max_length=60, min_length=1)]
     framework_version: LearningSetRequestFrameworkVersion | UnsetType | None = UNSET
 
 
@@ -360,11 +428,21 @@ class MatchCandidate(Struct, kw_only=True):
     score: float
 
 
+MatchRequestText: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="One line of text: no control characters.",
+        max_length=500,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
+
+
 MatchRequestVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
 
 
 class MatchRequest(Struct, kw_only=True):
-    texts: Annotated[list[str], Meta(max_length=10000, min_length=1)]
+    texts: Annotated[list[MatchRequestText], Meta(max_length=10000, min_length=1)]
     version: MatchRequestVersion | UnsetType | None = UNSET
     limit: Annotated[int, Meta(ge=1, le=10)] | UnsetType = 3
 
@@ -381,7 +459,15 @@ class MatchThresholds(Struct, kw_only=True):
     margin: float
 
 
-MemberCreateDisplayName: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+MemberCreateDisplayName: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="One line of text: no control characters.",
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
 
 
 MemberCreateRole: TypeAlias = Annotated[
@@ -406,14 +492,7 @@ class MemberCreate(Struct, kw_only=True):
         ),
     ]
     display_name: MemberCreateDisplayName | UnsetType | None = UNSET
-    role: (
-        Annotated[
-            MemberCreateRole,
-            Meta(description="Stable kebab-case identifier.", examples=["economic-data-analysis"]),
-        ]
-        | UnsetType
-        | None
-    ) = UNSET
+    role: MemberCreateRole | UnsetType | None = UNSET
     fte: Annotated[float, Meta(description="Full-time equivalent (0–2).", ge=0.0, le=2.0)] | UnsetType = 1.0
 
 
@@ -452,7 +531,15 @@ MemberUpdateReference: TypeAlias = Annotated[
 ]
 
 
-MemberUpdateDisplayName: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+MemberUpdateDisplayName: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="One line of text: no control characters.",
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
 
 
 MemberUpdateRole: TypeAlias = Annotated[
@@ -467,42 +554,63 @@ MemberUpdateRole: TypeAlias = Annotated[
 ]
 
 
-MemberUpdateFte: TypeAlias = Annotated[float, Meta(description="Full-time equivalent (0–2).", le=2.0)]
+MemberUpdateFte: TypeAlias = Annotated[float, Meta(description="Full-time equivalent (0–2).", ge=0.0, le=2.0)]
 
 
 class MemberUpdate(Struct, kw_only=True):
-    reference: (
-        Annotated[
-            MemberUpdateReference,
-            Meta(
-                description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
-                examples=["EDO-03"],
-            ),
-        ]
-        | UnsetType
-        | None
-    ) = UNSET
+    reference: MemberUpdateReference | UnsetType | None = UNSET
     display_name: MemberUpdateDisplayName | UnsetType | None = UNSET
-    role: (
-        Annotated[
-            MemberUpdateRole,
-            Meta(description="Stable kebab-case identifier.", examples=["economic-data-analysis"]),
-        ]
-        | UnsetType
-        | None
-    ) = UNSET
-    fte: Annotated[MemberUpdateFte, Meta(description="Full-time equivalent (0–2).")] | UnsetType | None = (
-        UNSET
-    )
+    role: MemberUpdateRole | UnsetType | None = UNSET
+    fte: MemberUpdateFte | UnsetType | None = UNSET
 
 
 NeedsCreateFrameworkVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
 
 
-NeedsUpdateTitle: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+NeedsCreateEstablishmentAdditionalProperty: TypeAlias = Annotated[int, Meta(ge=0, le=10000)]
 
 
-NeedsUpdateScenarios: TypeAlias = Annotated[list[str], Meta(max_length=20)]
+NeedsCreateScenario: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+NeedsUpdateTitle: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="One line of text: no control characters.",
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
+
+
+NeedsUpdateEstablishmentAdditionalProperty: TypeAlias = Annotated[int, Meta(ge=0, le=10000)]
+
+
+NeedsUpdateScenariosNeedsUpdateScenario: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+NeedsUpdateScenarios: TypeAlias = Annotated[
+    list[NeedsUpdateScenariosNeedsUpdateScenario], Meta(max_length=20)
+]
 
 
 class NeighbourSuggestion(Struct, kw_only=True):
@@ -531,7 +639,7 @@ class NextRoles(Struct, kw_only=True):
     items: list[NextRole]
 
 
-PathwayEdgeYearsMax: TypeAlias = Annotated[int, Meta(le=30)]
+PathwayEdgeYearsMax: TypeAlias = Annotated[int, Meta(ge=0, le=30)]
 
 
 class PathwayEdge(Struct, kw_only=True):
@@ -555,10 +663,16 @@ class PathwayEdge(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    kind: Literal["progression", "lateral", "entry"]
+    kind: Literal["entry", "lateral", "progression"]
     years_min: Annotated[int, Meta(ge=0, le=30)]
     years_max: PathwayEdgeYearsMax | UnsetType | None = UNSET
-    notes: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    notes: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
 
 
 class PathwayList(Struct, kw_only=True):
@@ -578,8 +692,18 @@ class Problem(Struct, kw_only=True):
 
 class ProficiencyLevel(Struct, kw_only=True):
     level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
-    name: Annotated[str, Meta(max_length=200, min_length=1)]
-    description: Annotated[str, Meta(max_length=4000)]
+    name: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
+    description: Annotated[
+        str,
+        Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+    ]
 
 
 class ProgressRow(Struct, kw_only=True):
@@ -612,12 +736,12 @@ class Requirement(Struct, kw_only=True):
         ),
     ]
     level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
-    importance: Literal["essential", "important", "desirable"]
+    importance: Literal["desirable", "essential", "important"]
 
 
 class RequirementIn(Struct, kw_only=True):
     level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
-    importance: Literal["essential", "important", "desirable"]
+    importance: Literal["desirable", "essential", "important"]
 
 
 class RequirementRow(Struct, kw_only=True):
@@ -635,7 +759,19 @@ class Requirements(Struct, kw_only=True):
     total_headcount: int
 
 
-RoleSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+RoleAltTitle: TypeAlias = Annotated[
+    str,
+    Meta(
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
+
+
+RoleSource: TypeAlias = Annotated[
+    str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
 
 
 class Role(Struct, kw_only=True):
@@ -649,10 +785,23 @@ class Role(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    title: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
     band: Annotated[int, Meta(description="Seniority band: 1 entry ... 6 director.", ge=1, le=6)]
-    summary: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
-    alt_titles: list[str] | UnsetType = field(default_factory=list)
+    summary: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
+    alt_titles: list[RoleAltTitle] | UnsetType = field(default_factory=list)
     requirements: list[Requirement] | UnsetType = field(default_factory=list)
     source: RoleSource | UnsetType | None = UNSET
 
@@ -705,7 +854,9 @@ class RowOutcome(Struct, kw_only=True):
     shortfall_after: int
 
 
-ScenarioSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+ScenarioSource: TypeAlias = Annotated[
+    str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
 
 
 class ScenarioRow(Struct, kw_only=True):
@@ -721,7 +872,7 @@ class ScenarioRow(Struct, kw_only=True):
     ]
     level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
     headcount: Annotated[int, Meta(ge=1, le=10000)]
-    importance: Literal["essential", "important", "desirable"]
+    importance: Literal["desirable", "essential", "important"]
 
 
 class SectorCell(Struct, kw_only=True):
@@ -781,7 +932,31 @@ class SharingOut(Struct, kw_only=True):
     share_capability: bool
 
 
-SkillSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+SkillAltLabel: TypeAlias = Annotated[
+    str,
+    Meta(
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
+
+
+SkillReplace: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+SkillSource: TypeAlias = Annotated[
+    str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
 
 
 class Skill(Struct, kw_only=True):
@@ -795,7 +970,14 @@ class Skill(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    label: Annotated[str, Meta(max_length=200, min_length=1)]
+    label: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
     category: Annotated[
         str,
         Meta(
@@ -806,10 +988,16 @@ class Skill(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
-    alt_labels: list[str] | UnsetType = field(default_factory=list)
+    description: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
+    alt_labels: list[SkillAltLabel] | UnsetType = field(default_factory=list)
     crosswalks: Crosswalks | UnsetType | None = UNSET
-    replaces: list[str] | UnsetType = field(default_factory=list)
+    replaces: list[SkillReplace] | UnsetType = field(default_factory=list)
     source: SkillSource | UnsetType | None = UNSET
 
 
@@ -851,7 +1039,17 @@ class TitlePlan(Struct, kw_only=True):
     candidates: list[Candidate] | UnsetType | None = UNSET
 
 
-TrainingOptionAccreditation: TypeAlias = Annotated[str, Meta(max_length=200, min_length=1)]
+TrainingOptionUrl: TypeAlias = Annotated[str, Meta(pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")]
+
+
+TrainingOptionAccreditation: TypeAlias = Annotated[
+    str,
+    Meta(
+        max_length=200,
+        min_length=1,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
 
 
 TrainingOptionMinCohort: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
@@ -860,10 +1058,12 @@ TrainingOptionMinCohort: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
 TrainingOptionMaxCohort: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
 
 
-TrainingOptionCpdHours: TypeAlias = Annotated[float, Meta(le=10000.0)]
+TrainingOptionCpdHours: TypeAlias = Annotated[float, Meta(ge=0.0, le=10000.0)]
 
 
-TrainingOptionSource: TypeAlias = Annotated[str, Meta(max_length=4000)]
+TrainingOptionSource: TypeAlias = Annotated[
+    str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
+]
 
 
 class TrainingOption(Struct, kw_only=True):
@@ -877,22 +1077,42 @@ class TrainingOption(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    provider: Annotated[str, Meta(max_length=200, min_length=1)]
-    title: Annotated[str, Meta(max_length=200, min_length=1)]
-    kind: Literal[
-        "course", "apprenticeship", "qualification", "mentoring", "secondment", "action learning set"
+    provider: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
     ]
-    mode: Literal["online", "in person", "blended"]
+    title: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
+    kind: Literal[
+        "action learning set", "apprenticeship", "course", "mentoring", "qualification", "secondment"
+    ]
+    mode: Literal["blended", "in person", "online"]
     develops: list[Development]
     cost_gbp: Annotated[float, Meta(ge=0.0, le=1000000.0)]
     days: Annotated[float, Meta(ge=0.0, le=1000.0)]
-    url: str | UnsetType | None = UNSET
+    url: TrainingOptionUrl | UnsetType | None = UNSET
     accreditation: TrainingOptionAccreditation | UnsetType | None = UNSET
     min_cohort: TrainingOptionMinCohort | UnsetType | None = UNSET
     max_cohort: TrainingOptionMaxCohort | UnsetType | None = UNSET
     cpd_hours: TrainingOptionCpdHours | UnsetType | None = UNSET
     indicative: bool | UnsetType = True
-    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    description: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
     source: TrainingOptionSource | UnsetType | None = UNSET
 
 
@@ -1079,11 +1299,21 @@ class MemberGap(Struct, kw_only=True):
 
 
 class NeedsCreate(Struct, kw_only=True):
-    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    title: Annotated[
+        str,
+        Meta(
+            description="One line of text: no control characters.",
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+        ),
+    ]
     horizon: str | UnsetType | None = UNSET
     framework_version: NeedsCreateFrameworkVersion | UnsetType | None = UNSET
-    establishment: dict[str, int] | UnsetType = UNSET
-    scenarios: Annotated[list[str], Meta(max_length=20)] | UnsetType = UNSET
+    establishment: (
+        Annotated[dict[str, NeedsCreateEstablishmentAdditionalProperty], Meta(max_length=100)] | UnsetType
+    ) = UNSET
+    scenarios: Annotated[list[NeedsCreateScenario], Meta(max_length=20)] | UnsetType = UNSET
     rows: Annotated[list[ScenarioRow], Meta(max_length=500)] | UnsetType = UNSET
 
 
@@ -1113,7 +1343,7 @@ NeedsUpdateRows: TypeAlias = Annotated[list[ScenarioRow], Meta(max_length=500)]
 class NeedsUpdate(Struct, kw_only=True):
     title: NeedsUpdateTitle | UnsetType | None = UNSET
     horizon: str | UnsetType | None = UNSET
-    establishment: dict[str, int] | UnsetType | None = UNSET
+    establishment: dict[str, NeedsUpdateEstablishmentAdditionalProperty] | UnsetType | None = UNSET
     scenarios: NeedsUpdateScenarios | UnsetType | None = UNSET
     rows: NeedsUpdateRows | UnsetType | None = UNSET
 
@@ -1145,8 +1375,21 @@ class Scenario(Struct, kw_only=True):
             pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
         ),
     ]
-    title: Annotated[str, Meta(max_length=200, min_length=1)]
-    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    title: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
+    description: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
     rows: list[ScenarioRow] | UnsetType = field(default_factory=list)
     source: ScenarioSource | UnsetType | None = UNSET
 
@@ -1217,7 +1460,14 @@ class Framework(Struct, kw_only=True):
             pattern="^\\d{4}\\.\\d{1,3}$",
         ),
     ]
-    title: Annotated[str, Meta(max_length=200, min_length=1)]
+    title: Annotated[
+        str,
+        Meta(
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
     status: Literal["draft", "published", "retired"]
     levels: list[ProficiencyLevel]
     categories: list[Category]
@@ -1226,8 +1476,14 @@ class Framework(Struct, kw_only=True):
     pathways: list[PathwayEdge]
     scenarios: list[Scenario]
     training: list[TrainingOption]
-    published_on: str | UnsetType | None = UNSET
-    description: Annotated[str, Meta(max_length=4000)] | UnsetType = ""
+    published_on: FrameworkPublishedOn | UnsetType | None = UNSET
+    description: (
+        Annotated[
+            str,
+            Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"),
+        ]
+        | UnsetType
+    ) = ""
     source: FrameworkSource | UnsetType | None = UNSET
     licence: FrameworkLicence | UnsetType | None = UNSET
 

@@ -22,8 +22,7 @@ TARGET = CLIENT_ROOT / "edskills_client" / "models.py"
 HEADER = (
     '"""Wire types of the ED Skills Pathways API, generated from openapi.yaml: do not edit.\n\n'
     "Regenerate with ``python clients/python/tools/generate_models.py``.\n"
-    '"""\n\n'
-    "# ruff: noqa: E501\n"
+    '"""\n'
 )
 CODEGEN_OPTIONS = [
     "--input-file-type",
