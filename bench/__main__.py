@@ -64,7 +64,7 @@ def _split(text: str) -> tuple[str, list[tuple[str, str]]]:
 def replace_sections(text: str, fresh: list[str]) -> str:
     """``text`` with each fresh section put in place of the one with the same heading (or appended)."""
     head, sections = _split(text)
-    by_heading = dict(sections)
+    by_heading = {heading: section.rstrip("\n") + "\n\n" for heading, section in sections}
     for section in fresh:
         heading = section.strip().splitlines()[0]
         by_heading[heading] = section.rstrip("\n") + "\n\n"
@@ -84,7 +84,8 @@ def main(names: list[str]) -> None:
             f"{section.rstrip()}\n\n_Refreshed {dt.date.today().isoformat()} on {machine()}._\n"
             for section in fresh
         ]
-        RESULTS.write_text(replace_sections(RESULTS.read_text(encoding="utf-8"), dated), encoding="utf-8")
+        text = replace_sections(RESULTS.read_text(encoding="utf-8"), dated)
+        RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")
 
 
