@@ -16,27 +16,22 @@ import hashlib
 import hmac
 import re
 import secrets
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.di import NamedDependency
-from litestar.params import PathParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.db.models import ApiKey, Council
+from api.db.models import ApiKey
 from api.errors import NotFound, ProblemError
+from api.params import GSS_PATTERN
 from api.ratelimit import rate_limiter
-
-GssCode = Annotated[
-    str, PathParameter(pattern=r"^[ENSWK]\d{8}$", max_length=9, description="GSS code, e.g. E08000021")
-]
 
 ADMIN = "admin"
 FRAMEWORK_WRITE = "framework:write"
 NATIONAL_READ = "national:read"
-COUNCIL_SCOPE = re.compile(r"^council:([ENSWK]\d{8})$")
+COUNCIL_SCOPE = re.compile("^council:(" + GSS_PATTERN.strip("^$") + ")$")
 KEY_FORMAT = re.compile(r"^eds_([a-z0-9]{8})_([A-Za-z0-9_-]{20,64})$")
 MAX_KEY_RATE_LIMIT = 1_000_000
 """Highest quota a key may carry (requests a minute), as for ``rate_limit_key_per_minute``."""
@@ -165,18 +160,6 @@ def require_council(principal: Principal, gss: str) -> None:
 def require_scope(principal: Principal, scope: str) -> None:
     if not (principal.is_admin or scope in principal.scopes):
         raise Forbidden(f"This API key lacks the {scope!r} scope")
-
-
-async def provide_council(
-    code: GssCode, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-) -> str:
-    """Dependency for council-scoped routes: the council in the path, once the caller's key may
-    see it (401, 403 or 404 otherwise) and it is in the registry."""
-    principal = await authenticate(request, db_session)
-    require_council(principal, code)
-    if await db_session.scalar(select(Council.gss).where(Council.gss == code)) is None:
-        raise NotFound(f"Council {code!r} is not in the registry")
-    return code
 
 
 async def revoke_key(session: AsyncSession, key_id: int) -> ApiKey | None:

@@ -14,7 +14,11 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from taxonomy.match import Thresholds
+
 ENV_PREFIX = "EDSKILLS_"
+CALIBRATED = Thresholds()
+"""The matcher's defaults, calibrated on the development set (``taxonomy.match``)."""
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,11 +43,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     db_pool_size: Annotated[int, Meta(ge=1, le=100)] = 10
     db_timeout_seconds: Annotated[float, Meta(gt=0, le=60)] = 5.0
     """How long a request waits for a database connection or statement before a 503."""
-    match_high_threshold: Annotated[float, Meta(ge=0, le=100)] = 84.0
+    match_high_threshold: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.high
     """Score at or above which a text is ``matched`` (if also clearly ahead of the runner-up)."""
-    match_low_threshold: Annotated[float, Meta(ge=0, le=100)] = 60.0
+    match_low_threshold: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.low
     """Score below which a text is ``unmatched``; between the two it is ``suggested``."""
-    match_margin: Annotated[float, Meta(ge=0, le=100)] = 4.0
+    match_margin: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.margin
     """How far the best candidate must lead the runner-up (another skill) to be ``matched``."""
     public_url: Annotated[str, Meta(pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")] | None = None
     """Base URL people and partners reach the service at (``https://skills.example.gov.uk``).
@@ -75,6 +79,13 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """DESIGN §2.8: the matcher's cut-offs, as set."""
+        return Thresholds(
+            high=self.match_high_threshold, low=self.match_low_threshold, margin=self.match_margin
+        )
 
     @property
     def base_url(self) -> str:

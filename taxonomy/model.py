@@ -14,12 +14,19 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""Kebab-case slugs: the one rule for every framework identifier, in files, bodies and paths."""
+SLUG_MAX_LENGTH = 80
+VERSION_PATTERN = r"^\d{4}\.\d{1,3}$"
+"""Edition numbers: year, dot, release (``2026.1``)."""
+VERSION_MAX_LENGTH = 8
+
 Slug = Annotated[
     str,
     Meta(
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        pattern=SLUG_PATTERN,
         min_length=1,
-        max_length=80,
+        max_length=SLUG_MAX_LENGTH,
         description="Stable kebab-case identifier.",
         examples=["economic-data-analysis"],
     ),
@@ -31,7 +38,12 @@ Headcount = Annotated[int, Meta(ge=1, le=10_000)]
 Band = Annotated[int, Meta(ge=1, le=6, description="Seniority band: 1 entry ... 6 director.")]
 Version = Annotated[
     str,
-    Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8, description="Edition, e.g. 2026.1", examples=["2026.1"]),
+    Meta(
+        pattern=VERSION_PATTERN,
+        max_length=VERSION_MAX_LENGTH,
+        description="Edition, e.g. 2026.1",
+        examples=["2026.1"],
+    ),
 ]
 
 Importance = Literal["essential", "important", "desirable"]

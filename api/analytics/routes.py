@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analytics import service
 from api.analytics.schemas import SectorView
 from api.auth import NATIONAL_READ, authenticate, require_scope
+from api.deps import STORE
 from api.errors import problem_responses
-from api.framework.routes import provide_store
-from api.framework.schemas import VersionQuery
 from api.framework.store import FrameworkStore
+from api.params import VersionQuery
 
 ERRORS = problem_responses(400, 401, 403, 404, 429)
 SlugQuery = Annotated[
@@ -39,7 +39,7 @@ async def _view(
 class AnalyticsController(Controller):
     path = "/v1/analytics"
     tags = ["analytics"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+    dependencies = {"store": STORE}
 
     @get(
         "/sector",

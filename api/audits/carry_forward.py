@@ -12,7 +12,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +21,9 @@ from api.analysis.carry_forward import CarriedAssessment, carry_forward
 from api.audits import service
 from api.audits.routes import AUDIT_ERRORS, ETAG, AuditId
 from api.audits.schemas import AuditOut
-from api.auth import provide_council
 from api.db.models import Audit, Member
+from api.deps import COUNCIL, STORE
 from api.errors import FieldError, NotFound, Unprocessable
-from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore, version_key
 
 ToVersion = Annotated[
@@ -174,8 +173,8 @@ class CarryForwardController(Controller):
     path = "/v1/councils/{code:str}/audits"
     tags = ["audits"]
     dependencies = {
-        "council": Provide(provide_council),
-        "store": Provide(provide_store, sync_to_thread=False),
+        "council": COUNCIL,
+        "store": STORE,
     }
 
     @post(

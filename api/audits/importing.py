@@ -157,9 +157,7 @@ def plan_upload(
         header_row=header_row,
         layout=layout,
         default_source=default_source,
-        thresholds=Thresholds(
-            high=settings.match_high_threshold, low=settings.match_low_threshold, margin=settings.match_margin
-        ),
+        thresholds=settings.thresholds,
         max_members=settings.import_max_members,
         max_data_rows=settings.import_max_rows,
     )

@@ -13,7 +13,7 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader, State, UploadFile
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,10 +37,9 @@ from api.audits.schemas import (
     Source,
 )
 from api.audits.spreadsheets import SpreadsheetError, write_csv, write_xlsx
-from api.auth import provide_council
 from api.db.models import Audit
+from api.deps import COUNCIL, STORE
 from api.errors import FieldError, ProblemError, problem_responses
-from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
@@ -85,8 +84,8 @@ class AuditController(Controller):
     path = "/v1/councils/{code:str}/audits"
     tags = ["audits"]
     dependencies = {
-        "council": Provide(provide_council),
-        "store": Provide(provide_store, sync_to_thread=False),
+        "council": COUNCIL,
+        "store": STORE,
     }
 
     @post(

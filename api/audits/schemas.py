@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from api.params import VersionText
 from api.text import Evidence, Note, SingleLine, Title
 from taxonomy.model import Level, Slug
 
@@ -26,7 +27,6 @@ Reference = Annotated[
 ]
 DisplayName = Title
 Fte = Annotated[float, Meta(ge=0, le=2, description="Full-time equivalent (0–2).")]
-VersionText = Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)]
 AuditDate = Annotated[dt.date, Meta(description="The date the audit describes.")]
 
 

@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import GssCode
 from api.councils import service
 from api.councils.schemas import CouncilDetail, CouncilPage
 from api.errors import problem_responses
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers, window
+from api.params import GssCode
 
 READ_ERRORS = problem_responses(400, 404)
 """Every handler documents its errors as problem+json (controller-level responses are not applied)."""

@@ -9,17 +9,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import STORE
 from api.errors import problem_responses
 from api.framework import editing
 from api.framework.editing_schemas import ChangePage, EditionOut, RequirementIn, ValidationReport
 from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch, item_etag
-from api.framework.routes import Slug, Version, provide_store
 from api.framework.store import FrameworkStore
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from api.params import Slug, Version
 from taxonomy.model import Category, Framework, PathwayEdge, Role, Scenario, Skill, TrainingOption
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -102,7 +103,7 @@ def _edition_response(
 class FrameworkEditingController(Controller):
     path = "/v1/frameworks"
     tags = ["framework editing"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+    dependencies = {"store": STORE}
 
     @get(
         "/{version:str}/document",

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from api.params import SlugText
 from api.text import Note, Title
 from taxonomy.model import Importance, Level, Status, Version
 
@@ -83,4 +84,4 @@ class ValidationReport(msgspec.Struct, kw_only=True):
 
 
 ExportFormat = Literal["json", "yaml", "csv", "skos"]
-MergeInto = Annotated[str, Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+MergeInto = SlugText

@@ -13,16 +13,17 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import STORE
 from api.errors import problem_responses
 from api.framework import editing
 from api.framework.editing_schemas import ExportFormat
-from api.framework.routes import Version, provide_store
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
+from api.params import Version
 from api.settings import Settings
 from taxonomy import exports
 from taxonomy.model import Framework
@@ -54,7 +55,7 @@ def render(framework: Framework, format: str, base: str, previous_version: str |
 class FrameworkExportController(Controller):
     path = "/v1/frameworks"
     tags = ["framework"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+    dependencies = {"store": STORE}
 
     @get(
         "/{version:str}/export",

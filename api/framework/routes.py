@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.deps import STORE
 from api.errors import problem_responses
 from api.framework import editing, service
 from api.framework.editing_schemas import DraftCreate, EditionOut
@@ -31,33 +32,16 @@ from api.framework.schemas import (
     SkillPage,
     TrainingDetail,
     TrainingPage,
-    VersionQuery,
 )
 from api.framework.store import FrameworkStore
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers, window
-from api.settings import Settings
+from api.params import Slug, SlugQuery, Version, VersionQuery
 from taxonomy.index import FrameworkIndex
 from taxonomy.levels import LEVEL_SYNONYMS
-from taxonomy.match import Thresholds
 from taxonomy.model import DeliveryMode, TrainingKind
-
-Slug = Annotated[str, PathParameter(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-SlugQuery = Annotated[str | None, QueryParameter(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Version = Annotated[str, PathParameter(pattern=r"^\d{4}\.\d{1,3}$", max_length=8, description="e.g. 2026.1")]
 
 READ_ERRORS = problem_responses(400, 404)
 """Every handler documents its errors as problem+json (controller-level responses are not applied)."""
-
-
-def provide_store(state: State) -> FrameworkStore:
-    store: FrameworkStore = state.framework_store
-    return store
-
-
-def thresholds(settings: Settings) -> Thresholds:
-    return Thresholds(
-        high=settings.match_high_threshold, low=settings.match_low_threshold, margin=settings.match_margin
-    )
 
 
 async def _edition(store: FrameworkStore, session: AsyncSession, version: str | None) -> FrameworkIndex:
@@ -68,7 +52,7 @@ async def _edition(store: FrameworkStore, session: AsyncSession, version: str | 
 class FrameworkController(Controller):
     path = "/v1"
     tags = ["framework"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+    dependencies = {"store": STORE}
 
     @get(
         "/frameworks",
@@ -200,7 +184,7 @@ class FrameworkController(Controller):
         offset: Offset = 0,
     ) -> Response[SkillPage]:
         index = await _edition(store, db_session, version)
-        items = service.search_skills(index, q, category, thresholds(state.settings))
+        items = service.search_skills(index, q, category, state.settings.thresholds)
         page = SkillPage(
             version=index.framework.version,
             items=window(items, limit, offset),

@@ -3,10 +3,7 @@ so the API, the files and the OpenAPI document state the same fields and limits.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
-from litestar.params import QueryParameter
 
 from taxonomy.model import (
     Category,
@@ -20,16 +17,6 @@ from taxonomy.model import (
     Status,
     TrainingOption,
 )
-
-VersionQuery = Annotated[
-    str | None,
-    QueryParameter(
-        pattern=r"^\d{4}\.\d{1,3}$",
-        max_length=8,
-        description="Framework edition, e.g. `2026.1`; default: the latest published.",
-    ),
-]
-SlugPath = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 
 
 class FrameworkCounts(msgspec.Struct, kw_only=True):

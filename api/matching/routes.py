@@ -8,13 +8,13 @@ from typing import Any
 from anyio import to_thread
 from litestar import Controller, Request, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import authenticate
+from api.deps import STORE
 from api.errors import problem_responses
-from api.framework.routes import provide_store, thresholds
 from api.framework.store import FrameworkStore
 from api.matching.schemas import MatchCandidate, MatchRequest, MatchResponse, MatchResult, MatchThresholds
 from api.ratelimit import rate_limiter
@@ -72,7 +72,7 @@ def _respond(
 class MatchController(Controller):
     path = "/v1/match"
     tags = ["matching"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+    dependencies = {"store": STORE}
 
     async def _match(
         self,
@@ -85,7 +85,7 @@ class MatchController(Controller):
     ) -> MatchResponse:
         await _limit(request, session, len(data.texts))
         _, index = await store.resolve(session, data.version)
-        limits = thresholds(state.settings)
+        limits = state.settings.thresholds
         if kind == "skills":
             matcher, preferred = index.skill_matcher, lambda slug: index.skills[slug].label
         else:

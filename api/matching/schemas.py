@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from api.params import VersionText
 from api.text import SearchText
 from taxonomy.match import Decision
 
@@ -15,7 +16,7 @@ MatchText = SearchText
 
 class MatchRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     texts: Annotated[list[MatchText], Meta(min_length=1, max_length=10_000)]
-    version: Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)] | None = None
+    version: VersionText | None = None
     """Framework edition (default: the latest published)."""
     limit: Annotated[int, Meta(ge=1, le=10)] = 3
     """Candidates returned per text."""

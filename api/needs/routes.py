@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits.service import etag
-from api.auth import provide_council
+from api.deps import COUNCIL, STORE
 from api.errors import problem_responses
-from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
 from api.needs import service
 from api.needs.schemas import (
@@ -37,7 +36,7 @@ ETAG = [
 ]
 NeedsId = Annotated[uuid.UUID, PathParameter(description="Needs profile id (UUID).")]
 NeedsQuery = Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")]
-DEPENDENCIES = {"council": Provide(provide_council), "store": Provide(provide_store, sync_to_thread=False)}
+DEPENDENCIES = {"council": COUNCIL, "store": STORE}
 
 
 class NeedsController(Controller):

@@ -15,11 +15,11 @@ from msgspec import Meta
 
 from api.analysis.gaps import GapAnalysis, Progress
 from api.analysis.model import RequirementRow
+from api.params import VersionText
 from api.text import Title
 from taxonomy.model import ScenarioRow, Slug
 
 Headcount = Annotated[int, Meta(ge=0, le=10_000)]
-VersionText = Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)]
 
 
 class NeedsCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

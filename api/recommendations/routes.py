@@ -6,13 +6,13 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import authenticate, provide_council
+from api.auth import authenticate
+from api.deps import COUNCIL, STORE
 from api.errors import problem_responses
-from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
 from api.recommendations import service
 from api.recommendations.schemas import (
@@ -26,7 +26,7 @@ from api.recommendations.schemas import (
 
 ERRORS = problem_responses(400, 401, 403, 404, 422, 429)
 AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
-DEPENDENCIES = {"council": Provide(provide_council), "store": Provide(provide_store, sync_to_thread=False)}
+DEPENDENCIES = {"council": COUNCIL, "store": STORE}
 
 
 class RecommendationController(Controller):
@@ -96,7 +96,7 @@ class RecommendationController(Controller):
 class LearningSetController(Controller):
     path = "/v1/learning-sets"
     tags = ["recommendations"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
+    dependencies = {"store": STORE}
 
     @post(
         "/plan",

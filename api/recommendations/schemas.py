@@ -12,9 +12,8 @@ from api.analysis.joint_working import NeighbourSuggestion
 from api.analysis.learning_sets import LearningSetPlan
 from api.analysis.pathways import CareerPathway
 from api.analysis.training_plan import TrainingPlan
+from api.params import GssCodeText, VersionText
 from taxonomy.model import Slug
-
-GssCodeText = Annotated[str, Meta(pattern=r"^[ENSWK]\d{8}$", max_length=9)]
 
 
 class Recommendations(msgspec.Struct, kw_only=True):
@@ -40,7 +39,7 @@ class LearningSetRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=Tru
     topic: Slug
     """A skill slug, or a category slug for every skill in it."""
     councils: Annotated[list[GssCodeText], Meta(min_length=1, max_length=60)]
-    framework_version: Annotated[str, Meta(pattern=r"^\d{4}\.\d{1,3}$", max_length=8)] | None = None
+    framework_version: VersionText | None = None
 
 
 class LearningSetResponse(msgspec.Struct, kw_only=True):

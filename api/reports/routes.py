@@ -7,13 +7,12 @@ from typing import Annotated
 
 from litestar import Controller, MediaType, get
 from litestar.datastructures import ResponseHeader
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import provide_council
+from api.deps import COUNCIL, STORE
 from api.errors import problem_responses
-from api.framework.routes import provide_store
 from api.framework.store import FrameworkStore
 from api.reports.html import CONTENT_SECURITY_POLICY
 from api.reports.service import build_report
@@ -26,8 +25,8 @@ class ReportController(Controller):
     path = "/v1/councils/{code:str}/audits/{audit_id:uuid}/report"
     tags = ["reports"]
     dependencies = {
-        "council": Provide(provide_council),
-        "store": Provide(provide_store, sync_to_thread=False),
+        "council": COUNCIL,
+        "store": STORE,
     }
 
     @get(

@@ -1,0 +1,43 @@
+"""Dependencies every slice shares: the framework store, the matching thresholds, and the council a
+caller may see. One home for each (issue 13), so routes and pages declare them the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth import authenticate, require_council
+from api.db.models import Council
+from api.errors import NotFound
+from api.framework.store import FrameworkStore
+from api.params import GssCode
+
+
+def provide_store(state: State) -> FrameworkStore:
+    """The worker's cache of framework editions (published ones are immutable and held in memory)."""
+    store: FrameworkStore = state.framework_store
+    return store
+
+
+async def provide_council(
+    code: GssCode, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+) -> str:
+    """The council in the path, once the caller's key may see it (401, 403 or 404 otherwise,
+    ``api.auth.require_council``) and it is in the registry."""
+    principal = await authenticate(request, db_session)
+    require_council(principal, code)
+    if await db_session.scalar(select(Council.gss).where(Council.gss == code)) is None:
+        raise NotFound(f"Council {code!r} is not in the registry")
+    return code
+
+
+STORE = Provide(provide_store, sync_to_thread=False)
+COUNCIL = Provide(provide_council)
+COUNCIL_DEPENDENCIES = {"council": COUNCIL, "store": STORE}
+"""What every council-scoped controller declares."""
