@@ -12,7 +12,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import authenticate, require_council
+from api.auth import FRAMEWORK_WRITE, NATIONAL_READ, Principal, authenticate, require_council, require_scope
 from api.db.models import Council
 from api.errors import NotFound
 from api.framework.store import FrameworkStore
@@ -37,7 +37,30 @@ async def provide_council(
     return code
 
 
+async def provide_editor(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+) -> Principal:
+    """A national body's key: ``framework:write`` (or admin), else 401/403."""
+    principal = await authenticate(request, db_session)
+    require_scope(principal, FRAMEWORK_WRITE)
+    return principal
+
+
+async def provide_analyst(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+) -> Principal:
+    """Sector-wide analytics: ``national:read`` (or admin), else 401/403."""
+    principal = await authenticate(request, db_session)
+    require_scope(principal, NATIONAL_READ)
+    return principal
+
+
 STORE = Provide(provide_store, sync_to_thread=False)
 COUNCIL = Provide(provide_council)
+EDITOR = Provide(provide_editor)
+ANALYST = Provide(provide_analyst)
 COUNCIL_DEPENDENCIES = {"council": COUNCIL, "store": STORE}
 """What every council-scoped controller declares."""
+SCOPE_OF_DEPENDENCY = {"council": "council:{code}", "editor": FRAMEWORK_WRITE, "analyst": NATIONAL_READ}
+"""The key scope each of these dependencies demands (admin always passes): the OpenAPI security
+requirements are derived from which of them an operation declares."""
