@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
-from litestar.openapi.spec import Server
+from litestar.openapi.spec import Components, Server
 
 from api.analytics.routes import AnalyticsController
 from api.audits.carry_forward import CarryForwardController
@@ -27,6 +27,7 @@ from api.http_guards import ControlCharacterGuard, HeadAsGet, response_headers
 from api.json_bodies import JsonBodyRequest, StrictStructSchemaPlugin
 from api.matching.routes import MatchController
 from api.needs.routes import AnalysisController, NeedsController
+from api.openapi_security import SCHEME, SECURITY_SCHEME, secure_operations
 from api.ratelimit import RateLimiter, announce_rate_limits
 from api.recommendations.routes import LearningSetController, RecommendationController
 from api.reports.routes import ReportController
@@ -99,8 +100,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             servers=[Server(url="/")],
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin(), SwaggerRenderPlugin()],
             use_handler_docstrings=True,
+            components=Components(security_schemes={SCHEME: SECURITY_SCHEME}),
         ),
         debug=False,
     )
+    secure_operations(app)
     app.asgi_handler = HeadAsGet(app.asgi_handler)  # before routing: see api.http_guards
     return app

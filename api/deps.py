@@ -55,12 +55,27 @@ async def provide_analyst(
     return principal
 
 
+async def provide_key_holder(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+) -> Principal:
+    """Any valid key, else 401; the operation checks its scopes against what the body names
+    (learning sets: a key for each council listed, ``api.recommendations.service``)."""
+    return await authenticate(request, db_session)
+
+
 STORE = Provide(provide_store, sync_to_thread=False)
 COUNCIL = Provide(provide_council)
 EDITOR = Provide(provide_editor)
 ANALYST = Provide(provide_analyst)
+COUNCILS_KEY = Provide(provide_key_holder)
 COUNCIL_DEPENDENCIES = {"council": COUNCIL, "store": STORE}
 """What every council-scoped controller declares."""
-SCOPE_OF_DEPENDENCY = {"council": "council:{code}", "editor": FRAMEWORK_WRITE, "analyst": NATIONAL_READ}
+SCOPE_OF_DEPENDENCY = {
+    "council": "council:{code}",
+    "editor": FRAMEWORK_WRITE,
+    "analyst": NATIONAL_READ,
+    "councils_key": "council:{councils}",
+}
 """The key scope each of these dependencies demands (admin always passes): the OpenAPI security
-requirements are derived from which of them an operation declares."""
+requirements are derived from which of them an operation declares (``api.openapi_security``).
+``councils_key`` is a key for each council the request body lists."""

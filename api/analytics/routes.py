@@ -3,17 +3,17 @@ per skill, nationally, by region and by council type (``national:read`` or ``adm
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analytics import service
 from api.analytics.schemas import SectorView
-from api.auth import NATIONAL_READ, authenticate, require_scope
-from api.deps import STORE
+from api.auth import Principal
+from api.deps import ANALYST, STORE
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
 from api.params import VersionQuery
@@ -24,22 +24,10 @@ SlugQuery = Annotated[
 ]
 
 
-async def _view(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    store: FrameworkStore,
-    version: str | None,
-    scenario: str | None,
-    role: str | None,
-) -> SectorView:
-    require_scope(await authenticate(request, session), NATIONAL_READ)
-    return await service.sector(session, store, version, scenario, role)
-
-
 class AnalyticsController(Controller):
     path = "/v1/analytics"
     tags = ["analytics"]
-    dependencies = {"store": STORE}
+    dependencies = {"store": STORE, "analyst": ANALYST}
 
     @get(
         "/sector",
@@ -49,14 +37,14 @@ class AnalyticsController(Controller):
     )
     async def sector(
         self,
-        request: Request[Any, Any, Any],
+        analyst: NamedDependency[Principal],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         version: VersionQuery = None,
         scenario: SlugQuery = None,
         role: SlugQuery = None,
     ) -> SectorView:
-        return await _view(request, db_session, store, version, scenario, role)
+        return await service.sector(db_session, store, version, scenario, role)
 
     @get(
         "/sector.csv",
@@ -67,14 +55,14 @@ class AnalyticsController(Controller):
     )
     async def sector_csv(
         self,
-        request: Request[Any, Any, Any],
+        analyst: NamedDependency[Principal],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         version: VersionQuery = None,
         scenario: SlugQuery = None,
         role: SlugQuery = None,
     ) -> Response[str]:
-        view = await _view(request, db_session, store, version, scenario, role)
+        view = await service.sector(db_session, store, version, scenario, role)
         filename = f"sector-{view.subject.slug}-{view.version}.csv"
         return Response(
             service.sector_csv(view),

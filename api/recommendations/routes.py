@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import authenticate
-from api.deps import COUNCIL, STORE
+from api.auth import Principal
+from api.deps import COUNCIL, COUNCILS_KEY, STORE
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
 from api.recommendations import service
@@ -96,7 +96,7 @@ class RecommendationController(Controller):
 class LearningSetController(Controller):
     path = "/v1/learning-sets"
     tags = ["recommendations"]
-    dependencies = {"store": STORE}
+    dependencies = {"store": STORE, "councils_key": COUNCILS_KEY}
 
     @post(
         "/plan",
@@ -107,10 +107,9 @@ class LearningSetController(Controller):
     )
     async def plan(
         self,
-        request: Request[Any, Any, Any],
         data: JSONBody[LearningSetRequest],
+        councils_key: NamedDependency[Principal],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> LearningSetResponse:
-        principal = await authenticate(request, db_session)
-        return await service.learning_sets(db_session, store, principal, data)
+        return await service.learning_sets(db_session, store, councils_key, data)
