@@ -28,9 +28,9 @@ from api.db.engine import create_engine
 from api.json_bodies import MAX_JSON_DEPTH
 from api.settings import Settings
 from tests.api.national import DRAFT, Editor
-from tests.api.test_needs_api import COUNCIL, team_audit
 from tests.api.test_system import assert_problem
 from tests.conftest import NEWCASTLE, bearer
+from tests.helpers import COUNCIL, team_audit
 
 JSON = {"content-type": "application/json"}
 PATH_VALUES = {

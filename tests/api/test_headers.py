@@ -21,8 +21,8 @@ from api.app import create_app
 from api.reports.html import CONTENT_SECURITY_POLICY
 from api.settings import Settings
 from tests.api.national import DRAFT, Editor
-from tests.api.test_needs_api import COUNCIL, post, team_audit
 from tests.conftest import NEWCASTLE, bearer
+from tests.helpers import COUNCIL, post, team_audit
 from tests.serving import served
 
 UNKNOWN = "2030.1"

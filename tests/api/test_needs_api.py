@@ -2,39 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar.testing import TestClient
 
 from tests.api.test_system import assert_problem
-from tests.conftest import NEWCASTLE, bearer
-
-COUNCIL = f"/v1/councils/{NEWCASTLE}"
-
-
-def post(client: TestClient, key: str, path: str, body: dict[str, Any]) -> Any:
-    response = client.post(f"{COUNCIL}{path}", json=body, headers=bearer(key))
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def team_audit(
-    client: TestClient, key: str, levels: dict[str, dict[str, int]], date: str = "2026-10-01"
-) -> str:
-    """An audit whose members (all ED officers) hold the given levels."""
-    audit_id: str = post(client, key, "/audits", {"title": f"Audit {date}", "audit_date": date})["id"]
-    for reference in levels:
-        post(client, key, f"/audits/{audit_id}/members", {"reference": reference, "role": "ed-officer"})
-    matrix = [
-        {"member": reference, "skill": skill, "level": level}
-        for reference, skills in levels.items()
-        for skill, level in skills.items()
-    ]
-    if matrix:
-        client.put(
-            f"{COUNCIL}/audits/{audit_id}/assessments", json={"assessments": matrix}, headers=bearer(key)
-        )
-    return audit_id
+from tests.conftest import bearer
+from tests.helpers import COUNCIL, post, team_audit
 
 
 def test_needs_crud_and_requirements(client: TestClient, keys: dict[str, str]) -> None:

@@ -18,9 +18,9 @@ from litestar.testing import TestClient
 
 from api.reports.html import CONTENT_SECURITY_POLICY, STYLE_HASH
 from api.settings import PROJECT_ROOT, Settings
-from tests.api.test_needs_api import COUNCIL, post, team_audit
 from tests.api.test_system import assert_problem
 from tests.conftest import bearer
+from tests.helpers import COUNCIL, post, team_audit
 from tests.serving import served
 
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
