@@ -1,16 +1,20 @@
 """Turn a spreadsheet grid into an import plan: pure code, no database and no HTTP.
 
-Two layouts (DESIGN §1, issue 4): *wide*, one row a member and one column per skill with
-free-text headers; *long*, one row per (member, skill, level[, source]). The header row is found
-by scoring the first rows (or given as ``header_row``). Headers, skill names and role titles go
-through the framework matcher; anything not clearly matched waits for a person to confirm it in
-``mapping``. Nothing is guessed silently and nothing is written while the plan has errors.
+Two layouts (DESIGN §1, issue 4), one function each in ``LAYOUTS``: *wide*, one row a member and
+one column per skill with free-text headers; *long*, one row per (member, skill, level[, source]).
+The header row is found by scoring the first rows (or given as ``header_row``). Headers, skill
+names and role titles go through the framework matcher; anything not clearly matched waits for a
+person to confirm it in ``mapping``. Nothing is guessed silently and nothing is written while the
+plan has errors. A blank level cell writes nothing (DESIGN §1, issue 13).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import msgspec
 
@@ -20,6 +24,7 @@ from api.audits.schemas import (
     ColumnPlan,
     ColumnRole,
     ImportMapping,
+    ImportOptions,
     ImportPlan,
     Layout,
     RowError,
@@ -44,6 +49,8 @@ IGNORE = "ignore"
 SLUG_SUFFIX = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\]\s*$")
 """Exported headers end in ``[slug]``, so a re-import maps them exactly."""
 HEADER_SCAN_ROWS = 30
+UNDECIDED = frozenset({"suggested", "unmatched"})
+"""Decisions a person must still confirm (or ignore) through ``mapping``."""
 
 FIELD_HEADERS: dict[str, ColumnRole] = {
     **dict.fromkeys(
@@ -112,7 +119,7 @@ _CAP_SETTINGS = {"rows": ("data rows", "import_max_rows"), "columns": ("columns"
 
 
 def read_upload(content: bytes, filename: str | None, settings: Settings, header_row: int | None) -> Grid:
-    """``read_grid`` with the import caps of ``settings`` (issue 12), for the route and ``--local``.
+    """``read_grid`` with the import caps of ``settings`` (issue 12).
 
     The header is not known while reading, so the reader allows ``import_max_rows`` rows after the
     header rows it may be among (``header_row``, or the first ``HEADER_SCAN_ROWS``);
@@ -134,29 +141,17 @@ def read_upload(content: bytes, filename: str | None, settings: Settings, header
 
 
 def plan_upload(
-    content: bytes,
-    filename: str | None,
-    index: FrameworkIndex,
-    settings: Settings,
-    *,
-    mapping: ImportMapping | None = None,
-    header_row: int | None = None,
-    layout: Layout | None = None,
-    default_source: str = "manager",
+    content: bytes, filename: str | None, index: FrameworkIndex, settings: Settings, options: ImportOptions
 ) -> ParsedImport:
-    """Read and plan an upload within the caps of ``settings``: what ``POST …/import`` and
-    ``edskills audit import --local`` both run (in a worker thread on the server).
+    """Read and plan an upload within the caps of ``settings`` (what ``service.import_spreadsheet``
+    runs in a worker thread for the routes and ``edskills audit import --local``).
 
     Raises ``SpreadsheetError`` (``ImportTooLarge`` for a cap) with the status to answer.
     """
-    grid = read_upload(content, filename, settings, header_row)
     return plan_import(
-        grid,
+        read_upload(content, filename, settings, options.header_row),
         index,
-        mapping=mapping,
-        header_row=header_row,
-        layout=layout,
-        default_source=default_source,
+        options,
         thresholds=settings.thresholds,
         max_members=settings.import_max_members,
         max_data_rows=settings.import_max_rows,
@@ -216,36 +211,193 @@ def find_header_row(grid: Grid, skills: Matcher, thresholds: Thresholds) -> int:
     return best_index
 
 
+# --- layouts -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """What a layout function reads (the data rows and what each column holds) and fills in (the
+    members, assessments and any titles it planned), reporting problems into ``errors``."""
+
+    rows: list[tuple[int, tuple[Cell, ...]]]
+    """``(1-based row number, cells)`` of every non-blank row below the header."""
+    column_of: dict[ColumnRole, int]
+    skill_columns: dict[int, str]
+    """Wide layouts: column position → the skill its header maps to."""
+    role_for: dict[str, str | None]
+    index: FrameworkIndex
+    options: ImportOptions
+    thresholds: Thresholds
+    errors: list[RowError]
+    members: dict[str, ParsedMember] = field(default_factory=dict)
+    assessments: list[ParsedAssessment] = field(default_factory=list)
+    skill_names: list[TitlePlan] = field(default_factory=list)
+
+    def member(self, number: int, row: tuple[Cell, ...], *, one_row_each: bool) -> ParsedMember | None:
+        """The member a row is about (created on its first row), or None when the row cannot say."""
+        column = self.column_of["reference"]
+        reference = _text(_cell(row, column))
+        problem = None
+        if not reference:
+            problem = "missing member reference"
+        elif len(reference) > 40:
+            problem = "reference over 40 characters"
+        elif one_row_each and reference in self.members:
+            first = self.members[reference].row
+            problem = f"duplicate member reference {reference!r} (first on row {first})"
+        if problem:
+            self.errors.append(RowError(row=number, column=column_letter(column), message=problem))
+            return None
+        member = self.members.setdefault(reference, ParsedMember(reference=reference, row=number))
+        _member_fields(member, row, number, self.column_of, self.role_for, self.errors)
+        return member
+
+    def level(self, row: tuple[Cell, ...], column: int, number: int) -> int | None:
+        """The level in a cell; None for a blank cell (it writes nothing: DESIGN §1) or a bad one
+        (reported)."""
+        cell = _cell(row, column)
+        if not _text(cell):
+            return None
+        level = parse_level(cell)
+        if level is None:
+            self.errors.append(
+                RowError(
+                    row=number,
+                    column=column_letter(column),
+                    message=f"{cell!r} is not a level: use 0–4, a level name (None … Expert) or a synonym",
+                )
+            )
+        return level
+
+
+def read_wide(sheet: Sheet) -> None:
+    """One row a member; each skill column holds that member's level from ``options.source``."""
+    for number, row in sheet.rows:
+        member = sheet.member(number, row, one_row_each=True)
+        if member is None:
+            continue
+        for column, skill in sheet.skill_columns.items():
+            level = sheet.level(row, column, number)
+            if level is not None:
+                sheet.assessments.append(
+                    ParsedAssessment(
+                        reference=member.reference,
+                        skill=skill,
+                        source=sheet.options.source,
+                        level=level,
+                        evidence=None,
+                    )
+                )
+
+
+def read_long(sheet: Sheet) -> None:
+    """One row per (member, skill name, level[, source, evidence]); skill names are matched once each."""
+    skill_column, level_column = sheet.column_of["skill_name"], sheet.column_of["level"]
+    sheet.skill_names = _plan_titles(
+        sheet.rows,
+        skill_column,
+        sheet.index.skill_matcher,
+        {s.slug: s.label for s in sheet.index.framework.skills},
+        sheet.options.mapping.skill_names,
+        "skill",
+        sheet.thresholds,
+        sheet.errors,
+    )
+    skill_for = {plan.text: plan.slug for plan in sheet.skill_names}
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, row in sheet.rows:
+        member = sheet.member(number, row, one_row_each=False)
+        if member is None:
+            continue
+        skill_text = _text(_cell(row, skill_column))
+        if not skill_text:
+            sheet.errors.append(
+                RowError(row=number, column=column_letter(skill_column), message="missing skill")
+            )
+            continue
+        skill = skill_for.get(skill_text)
+        if skill is None:
+            continue  # ignored through the mapping, or undecided (reported in the plan)
+        level = sheet.level(row, level_column, number)
+        source = _source(row, sheet.column_of.get("source"), number, sheet.options.source, sheet.errors)
+        evidence_column = sheet.column_of.get("evidence")
+        evidence = _text(_cell(row, evidence_column)) or None if evidence_column is not None else None
+        if level is None or source is None:
+            continue
+        key = (member.reference, skill, source)
+        if key in seen:
+            message = f"{member.reference} already has a {source} level for {skill} (row {seen[key]})"
+            sheet.errors.append(RowError(row=number, column=None, message=message))
+            continue
+        seen[key] = number
+        sheet.assessments.append(
+            ParsedAssessment(
+                reference=member.reference, skill=skill, source=source, level=level, evidence=evidence
+            )
+        )
+
+
+class LayoutRules(NamedTuple):
+    """One spreadsheet layout: the function that reads its rows and what it needs of the header."""
+
+    read: Callable[[Sheet], None]
+    needs: frozenset[ColumnRole] = frozenset()
+    """Field columns it cannot do without; a file that has them all is read in this layout."""
+    missing: str = ""
+    """The error when ``layout`` names this layout but the header lacks ``needs``."""
+    skill_headers: bool = True
+    """Whether headers that are not fields name skills (wide) or are left out (long)."""
+
+
+LAYOUTS: dict[Layout, LayoutRules] = {
+    "wide": LayoutRules(read_wide),
+    "long": LayoutRules(
+        read_long,
+        needs=frozenset({"skill_name", "level"}),
+        missing="a long layout needs 'Skill' and 'Level' columns",
+        skill_headers=False,
+    ),
+}
+"""Every layout, keyed by the name ``?layout=`` takes: adding a layout is one entry here (and its
+name in ``schemas.Layout``)."""
+
+
+def detect_layout(present: set[ColumnRole]) -> Layout:
+    """The layout whose field columns are all present, the most demanding first (wide needs none)."""
+    fitting = [name for name, rules in LAYOUTS.items() if rules.needs <= present]
+    return max(fitting, key=lambda name: len(LAYOUTS[name].needs))
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
 def plan_import(
     grid: Grid,
     index: FrameworkIndex,
+    options: ImportOptions | None = None,
     *,
-    mapping: ImportMapping | None = None,
-    header_row: int | None = None,
-    layout: Layout | None = None,
-    default_source: str = "manager",
     thresholds: Thresholds | None = None,
     max_members: int | None = None,
     max_data_rows: int | None = None,
 ) -> ParsedImport:
-    """Plan an import. ``header_row`` is 1-based as a person counts rows in the file.
+    """Plan an import. ``options.header_row`` is 1-based as a person counts rows in the file.
 
     ``max_members`` and ``max_data_rows`` (issue 12) raise ``ImportTooLarge`` as soon as the header
     is known, before any title is matched or cell parsed.
     """
-    mapping = mapping or ImportMapping()
+    options = options or ImportOptions()
+    mapping = options.mapping
     thresholds = thresholds or Thresholds()
     errors: list[RowError] = []
     if not grid.rows:
         errors.append(RowError(row=1, column=None, message="the file has no rows"))
         return _empty(grid, errors)
-    if header_row is not None:
-        if header_row > len(grid.rows):
-            errors.append(
-                RowError(row=header_row, column=None, message=f"the file has only {len(grid.rows)} rows")
-            )
+    if options.header_row is not None:
+        if options.header_row > len(grid.rows):
+            message = f"the file has only {len(grid.rows)} rows"
+            errors.append(RowError(row=options.header_row, column=None, message=message))
             return _empty(grid, errors)
-        header_index = header_row - 1
+        header_index = options.header_row - 1
     else:
         header_index = find_header_row(grid, index.skill_matcher, thresholds)
     headers = [_text(cell) for cell in grid.rows[header_index]]
@@ -259,8 +411,8 @@ def plan_import(
         if header and override is None and normalise(header) in FIELD_HEADERS:
             roles_by_column[position] = FIELD_HEADERS[normalise(header)]
     present = set(roles_by_column.values())
-    if layout is None:
-        layout = "long" if {"skill_name", "level"} <= present else "wide"
+    layout = options.layout or detect_layout(present)
+    rules = LAYOUTS[layout]
     if "reference" not in present:
         errors.append(
             RowError(
@@ -269,15 +421,11 @@ def plan_import(
                 message="no member reference column (a header such as 'Reference', 'Staff ID' or 'Member')",
             )
         )
-    if layout == "long" and not {"skill_name", "level"} <= present:
-        errors.append(
-            RowError(
-                row=header_index + 1, column=None, message="a long layout needs 'Skill' and 'Level' columns"
-            )
-        )
+    if not rules.needs <= present:
+        errors.append(RowError(row=header_index + 1, column=None, message=rules.missing))
 
-    columns, skill_columns, undecided = _plan_columns(
-        headers, roles_by_column, layout, index, mapping, thresholds, header_index, errors
+    columns, skill_columns = _plan_columns(
+        headers, roles_by_column, rules.skill_headers, index, mapping, thresholds, header_index, errors
     )
     data_rows = [
         (position + 1, row)
@@ -301,35 +449,30 @@ def plan_import(
         thresholds,
         errors,
     )
-    skill_names: list[TitlePlan] = []
-    if layout == "long":
-        skill_names = _plan_titles(
-            data_rows,
-            column_of.get("skill_name"),
-            index.skill_matcher,
-            {s.slug: s.label for s in index.framework.skills},
-            mapping.skill_names,
-            "skill",
-            thresholds,
-            errors,
-        )
-    undecided += [
-        f"role title {plan.text!r}" for plan in roles if plan.decision in {"suggested", "unmatched"}
-    ]
-    undecided += [f"skill name {p.text!r}" for p in skill_names if p.decision in {"suggested", "unmatched"}]
-
-    members, assessments = _parse_rows(
-        data_rows, layout, column_of, skill_columns, roles, skill_names, default_source, errors
+    sheet = Sheet(
+        rows=data_rows,
+        column_of=column_of,
+        skill_columns=skill_columns,
+        role_for={plan.text: plan.slug for plan in roles},
+        index=index,
+        options=options,
+        thresholds=thresholds,
+        errors=errors,
     )
+    if "reference" in column_of and rules.needs <= present:
+        rules.read(sheet)
+    undecided = [f"column {c.column} {c.header!r}" for c in columns if c.decision in UNDECIDED]
+    undecided += [f"role title {plan.text!r}" for plan in roles if plan.decision in UNDECIDED]
+    undecided += [f"skill name {plan.text!r}" for plan in sheet.skill_names if plan.decision in UNDECIDED]
     plan = ImportPlan(
         file_type=grid.kind,
         layout=layout,
         header_row=header_index + 1,
         columns=columns,
         roles=roles,
-        skill_names=skill_names,
-        members=len(members),
-        assessments=len(assessments),
+        skill_names=sheet.skill_names,
+        members=len(sheet.members),
+        assessments=len(sheet.assessments),
         errors=errors,
         undecided=undecided,
         ready=not errors and not undecided,
@@ -338,7 +481,7 @@ def plan_import(
         delimiter=grid.delimiter,
         sheet=grid.sheet,
     )
-    return ParsedImport(plan=plan, members=members, assessments=assessments)
+    return ParsedImport(plan=plan, members=list(sheet.members.values()), assessments=sheet.assessments)
 
 
 def _empty(grid: Grid, errors: list[RowError]) -> ParsedImport:
@@ -362,14 +505,14 @@ def _empty(grid: Grid, errors: list[RowError]) -> ParsedImport:
 def _plan_columns(
     headers: list[str],
     roles_by_column: dict[int, ColumnRole],
-    layout: Layout,
+    skill_headers: bool,
     index: FrameworkIndex,
     mapping: ImportMapping,
     thresholds: Thresholds,
     header_index: int,
     errors: list[RowError],
-) -> tuple[list[ColumnPlan], dict[int, str], list[str]]:
-    """Every column's plan; in a wide layout, which skill each skill column holds."""
+) -> tuple[list[ColumnPlan], dict[int, str]]:
+    """Every column's plan, and which skill each skill column holds."""
     labels = {skill.slug: skill.label for skill in index.framework.skills}
     candidates_for = [p for p, h in enumerate(headers) if h and p not in roles_by_column]
     matches = dict(
@@ -381,7 +524,6 @@ def _plan_columns(
     )
     columns: list[ColumnPlan] = []
     skill_columns: dict[int, str] = {}
-    undecided: list[str] = []
     for position, header in enumerate(headers):
         letter = column_letter(position)
         if position in roles_by_column:
@@ -418,7 +560,7 @@ def _plan_columns(
                 )
             )
             skill_columns[position] = tagged[1]
-        elif layout == "long" or normalise(header) in NOTE_HEADERS:
+        elif not skill_headers or normalise(header) in NOTE_HEADERS:
             columns.append(ColumnPlan(column=letter, header=header, role="ignored", decision="ignored"))
         else:
             best = match.best
@@ -435,8 +577,6 @@ def _plan_columns(
             )
             if match.decision == "matched" and best is not None:
                 skill_columns[position] = best.key
-            else:
-                undecided.append(f"column {letter} {header!r}")
     seen: dict[str, str] = {}
     for position, slug in skill_columns.items():
         letter = column_letter(position)
@@ -449,7 +589,7 @@ def _plan_columns(
                 )
             )
         seen.setdefault(slug, letter)
-    return columns, skill_columns, undecided
+    return columns, skill_columns
 
 
 def _plan_titles(
@@ -502,104 +642,6 @@ def _plan_titles(
     return plans
 
 
-def _parse_rows(
-    data_rows: list[tuple[int, tuple[Cell, ...]]],
-    layout: Layout,
-    column_of: dict[ColumnRole, int],
-    skill_columns: dict[int, str],
-    roles: list[TitlePlan],
-    skill_names: list[TitlePlan],
-    default_source: str,
-    errors: list[RowError],
-) -> tuple[list[ParsedMember], list[ParsedAssessment]]:
-    role_for = {plan.text: plan.slug for plan in roles}
-    skill_for = {plan.text: plan.slug for plan in skill_names}
-    members: dict[str, ParsedMember] = {}
-    assessments: list[ParsedAssessment] = []
-    seen_assessments: dict[tuple[str, str, str], int] = {}
-
-    def where(column: int) -> str:
-        return column_letter(column)
-
-    reference_column = column_of.get("reference")
-    if reference_column is None:
-        return [], []
-    for number, row in data_rows:
-        reference = _text(_cell(row, reference_column))
-        if not reference:
-            errors.append(
-                RowError(row=number, column=where(reference_column), message="missing member reference")
-            )
-            continue
-        if len(reference) > 40:
-            errors.append(
-                RowError(row=number, column=where(reference_column), message="reference over 40 characters")
-            )
-            continue
-        member = members.get(reference)
-        if member is None:
-            member = members[reference] = ParsedMember(reference=reference, row=number)
-        elif layout == "wide":
-            errors.append(
-                RowError(
-                    row=number,
-                    column=where(reference_column),
-                    message=f"duplicate member reference {reference!r} (first on row {member.row})",
-                )
-            )
-            continue
-        _member_fields(member, row, number, column_of, role_for, errors)
-        if layout == "wide":
-            for column, skill in skill_columns.items():
-                level = _level(row, column, number, errors)
-                if level is not None:
-                    assessments.append(
-                        ParsedAssessment(
-                            reference=reference,
-                            skill=skill,
-                            source=default_source,
-                            level=level,
-                            evidence=None,
-                        )
-                    )
-            continue
-        skill_text = _text(_cell(row, column_of["skill_name"]))
-        named_skill = skill_for.get(skill_text)
-        if not skill_text:
-            errors.append(
-                RowError(row=number, column=where(column_of["skill_name"]), message="missing skill")
-            )
-            continue
-        if named_skill is None:
-            continue  # ignored through the mapping, or undecided (reported in the plan)
-        level = _level(row, column_of["level"], number, errors)
-        source = _source(row, column_of.get("source"), number, default_source, errors)
-        evidence_column = column_of.get("evidence")
-        evidence = _text(_cell(row, evidence_column)) or None if evidence_column is not None else None
-        if level is None or source is None:
-            continue
-        key = (reference, named_skill, source)
-        if key in seen_assessments:
-            errors.append(
-                RowError(
-                    row=number,
-                    column=None,
-                    message=(
-                        f"{reference} already has a {source} level for {named_skill} "
-                        f"(row {seen_assessments[key]})"
-                    ),
-                )
-            )
-            continue
-        seen_assessments[key] = number
-        assessments.append(
-            ParsedAssessment(
-                reference=reference, skill=named_skill, source=source, level=level, evidence=evidence
-            )
-        )
-    return list(members.values()), assessments
-
-
 def _member_fields(
     member: ParsedMember,
     row: tuple[Cell, ...],
@@ -623,20 +665,6 @@ def _member_fields(
             )
         else:
             member.fte = fte
-
-
-def _level(row: tuple[Cell, ...], column: int, number: int, errors: list[RowError]) -> int | None:
-    cell = _cell(row, column)
-    level = parse_level(cell)
-    if level is None:
-        errors.append(
-            RowError(
-                row=number,
-                column=column_letter(column),
-                message=f"{cell!r} is not a level: use 0–4, a level name (None … Expert) or a synonym",
-            )
-        )
-    return level
 
 
 def _source(

@@ -13,22 +13,26 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import ResponseHeader, State, UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits import service
-from api.audits.importing import plan_upload
 from api.audits.schemas import (
     AssessmentBulk,
     AuditCreate,
+    AuditDate,
+    AuditImport,
     AuditOut,
     AuditPage,
     AuditUpdate,
     BulkResult,
     ImportMapping,
+    ImportOptions,
     ImportPlan,
+    ImportRefusal,
     Layout,
     MemberCreate,
     MemberOut,
@@ -36,18 +40,33 @@ from api.audits.schemas import (
     MemberUpdate,
     Source,
 )
-from api.audits.spreadsheets import SpreadsheetError, write_csv, write_xlsx
+from api.audits.service import ImportNotReady
+from api.audits.spreadsheets import write_csv, write_xlsx
 from api.db.models import Audit
 from api.deps import COUNCIL, STORE
-from api.errors import FieldError, ProblemError, problem_responses
+from api.errors import PROBLEM_MEDIA_TYPE, FieldError, ProblemError, problem_response, problem_responses
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from api.params import VersionText
 from api.preconditions import IfMatch
+from api.text import Title
 from taxonomy.index import FrameworkIndex
 
 AUDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422, 429)
-IMPORT_ERRORS = problem_responses(400, 401, 403, 404, 413, 415, 422, 429)
+IMPORT_ERRORS = {
+    **problem_responses(400, 401, 403, 404, 413, 415, 422, 429),
+    422: ResponseSpec(
+        data_container=ImportRefusal,
+        media_type=PROBLEM_MEDIA_TYPE,
+        description="Unprocessable: a plan that is not ready (it carries the plan), or a file over a cap",
+        generate_examples=False,
+    ),
+}
+"""The 422 of an import documents the plan that ``import-not-ready`` carries (issue 13)."""
+DRY_RUN = {
+    200: ResponseSpec(data_container=AuditImport, description="A dry run: nothing created, `audit` null")
+}
 ETAG = [
     ResponseHeader(
         name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True
@@ -75,9 +94,36 @@ CSV_MEDIA_TYPE = "text/csv"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ImportFailed(ProblemError):
-    status_code = 422
-    problem_type = "import-not-ready"
+@dataclass
+class AuditImportUpload:
+    """Multipart form: the spreadsheet, the new audit's title and date (and edition), and optionally
+    the JSON mapping that confirms the plan."""
+
+    file: UploadFile
+    title: Title
+    audit_date: AuditDate
+    framework_version: VersionText | None = None
+    """Default: the latest published edition."""
+    mapping: str | None = None
+
+
+async def provide_import_options(
+    dry_run: Annotated[bool, QueryParameter(description="Only plan: write nothing.")] = False,
+    header_row: Annotated[
+        int | None, QueryParameter(ge=1, le=1000, description="1-based header row.")
+    ] = None,
+    layout: Annotated[Layout | None, QueryParameter(description="Default: detected from headers.")] = None,
+    source: Annotated[Source, QueryParameter(description="Source of levels in a wide layout.")] = "manager",
+) -> ImportOptions:
+    """The query parameters both import routes take, once; the route adds the form's ``mapping``."""
+    return ImportOptions(header_row=header_row, layout=layout, source=source, dry_run=dry_run)
+
+
+def _refusal(request: Request[Any, Any, Any], exc: ImportNotReady) -> Response[ImportRefusal]:
+    """``problem_response``'s document, with the plan as an extension member (RFC 9457 §3.2)."""
+    problem = problem_response(request, exc)
+    body = ImportRefusal(**msgspec.structs.asdict(problem.content), plan=exc.plan)
+    return Response(body, status_code=exc.status_code, media_type=PROBLEM_MEDIA_TYPE)
 
 
 class AuditController(Controller):
@@ -86,7 +132,9 @@ class AuditController(Controller):
     dependencies = {
         "council": COUNCIL,
         "store": STORE,
+        "import_options": Provide(provide_import_options),
     }
+    exception_handlers = {ImportNotReady: _refusal}
 
     @post(
         "/",
@@ -308,6 +356,47 @@ class AuditController(Controller):
     # --- import and export -----------------------------------------------------------------
 
     @post(
+        "/import",
+        operation_id="importAudit",
+        status_code=201,
+        summary="Start an audit from a CSV or XLSX skills matrix (dry run first)",
+        description=(
+            "Creates the audit only when the import is ready, in the same transaction as its members "
+            "and assessments: a dry run or a refusal leaves nothing behind. 201 with the audit and the "
+            "plan; a dry run answers 200 with `audit: null`."
+        ),
+        responses={**DRY_RUN, **IMPORT_ERRORS},
+    )
+    async def import_audit(
+        self,
+        data: Annotated[AuditImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        state: State,
+        council: NamedDependency[str],
+        store: NamedDependency[FrameworkStore],
+        db_session: NamedDependency[AsyncSession],
+        import_options: NamedDependency[ImportOptions],
+    ) -> Response[AuditImport]:
+        new = AuditCreate(
+            title=data.title, audit_date=data.audit_date, framework_version=data.framework_version
+        )
+        options = msgspec.structs.replace(import_options, mapping=_mapping(data.mapping))
+        audit, plan = await service.import_spreadsheet(
+            db_session,
+            store,
+            state.settings,
+            council,
+            new,
+            await data.file.read(),
+            data.file.filename,
+            options,
+        )
+        if audit is None:  # a dry run: nothing created
+            return Response(AuditImport(audit=None, plan=plan), status_code=200)
+        return Response(
+            AuditImport(audit=await service.audit_out(db_session, audit), plan=plan), status_code=201
+        )
+
+    @post(
         "/{audit_id:uuid}/import",
         operation_id="importSpreadsheet",
         status_code=200,
@@ -322,58 +411,21 @@ class AuditController(Controller):
         council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
-        dry_run: Annotated[bool, QueryParameter(description="Only plan: write nothing.")] = False,
-        header_row: Annotated[
-            int | None, QueryParameter(ge=1, le=1000, description="1-based header row.")
-        ] = None,
-        layout: Annotated[
-            Layout | None, QueryParameter(description="Default: detected from headers.")
-        ] = None,
-        source: Annotated[
-            Source, QueryParameter(description="Source of levels in a wide layout.")
-        ] = "manager",
+        import_options: NamedDependency[ImportOptions],
     ) -> ImportPlan:
         audit = await service.get_audit(db_session, council, audit_id)
-        index = await _index(store, db_session, audit)
-        mapping = _mapping(data.mapping)
-        content = await data.file.read()
-        try:  # reading and planning, within the caps of issue 12, off the event loop
-            parsed = await to_thread.run_sync(
-                lambda: plan_upload(
-                    content,
-                    data.file.filename,
-                    index,
-                    state.settings,
-                    mapping=mapping,
-                    header_row=header_row,
-                    layout=layout,
-                    default_source=source,
-                )
-            )
-        except SpreadsheetError as exc:
-            raise ProblemError(
-                exc.message,
-                status_code=exc.status,
-                errors=[FieldError(field="file", message=exc.message, source="body")],
-            ) from None
-        plan = parsed.plan
-        if dry_run:
-            return plan
-        if not plan.ready:
-            raise ImportFailed(
-                "Nothing was imported: " + _not_ready(plan),
-                errors=[
-                    FieldError(
-                        field=f"row {e.row}" + (f", column {e.column}" if e.column else ""), message=e.message
-                    )
-                    for e in plan.errors
-                ]
-                + [
-                    FieldError(field="mapping", message=f"confirm or ignore {item}")
-                    for item in plan.undecided
-                ],
-            )
-        return await service.apply_import(db_session, audit, parsed)
+        options = msgspec.structs.replace(import_options, mapping=_mapping(data.mapping))
+        _, plan = await service.import_spreadsheet(
+            db_session,
+            store,
+            state.settings,
+            council,
+            audit,
+            await data.file.read(),
+            data.file.filename,
+            options,
+        )
+        return plan
 
     @get(
         "/{audit_id:uuid}/export",
@@ -411,12 +463,3 @@ def _mapping(text: str | None) -> ImportMapping:
             f"The mapping field is not a valid mapping: {exc}",
             errors=[FieldError(field="mapping", message=str(exc), source="body")],
         ) from None
-
-
-def _not_ready(plan: ImportPlan) -> str:
-    parts = []
-    if plan.errors:
-        parts.append(f"{len(plan.errors)} error(s) in the file")
-    if plan.undecided:
-        parts.append(f"{len(plan.undecided)} header(s) or title(s) to confirm in `mapping`")
-    return " and ".join(parts) + "; run with ?dry_run=true to see the plan"

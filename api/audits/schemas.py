@@ -9,13 +9,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from api.analysis.levels import SOURCE_PRIORITY as SOURCE_PRIORITY  # the rule's home; re-exported
+from api.errors import Problem
 from api.params import VersionText
 from api.text import Evidence, Note, SingleLine, Title
 from taxonomy.model import Level, Slug
 
 Source = Literal["self", "manager", "verified"]
-SOURCE_PRIORITY: dict[str, int] = {"verified": 3, "manager": 2, "self": 1}
-"""DESIGN §1: where several sources exist, the effective level is verified > manager > self."""
 
 Reference = Annotated[
     str,
@@ -209,3 +209,40 @@ class ImportMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     columns: dict[MappingKey, MappingTarget] = {}
     roles: dict[MappingKey, MappingTarget] = {}
     skill_names: dict[MappingKey, MappingTarget] = {}
+
+
+HeaderRow = Annotated[int, Meta(ge=1, le=1000, description="1-based header row.")]
+
+
+class ImportOptions(msgspec.Struct, kw_only=True, frozen=True):
+    """Every option of one import, carried unchanged from ``POST …/import`` (query and form) and
+    from both backends of ``edskills audit import`` into ``service.import_spreadsheet`` (issue 13).
+    """
+
+    mapping: ImportMapping = msgspec.field(default_factory=ImportMapping)
+    header_row: HeaderRow | None = None
+    """Default: the row that looks most like a header among the first 30."""
+    layout: Layout | None = None
+    """Default: detected from the header's field columns (``Skill`` and ``Level``: long)."""
+    source: Source = "manager"
+    """The source of levels a row does not name (every level of a wide layout)."""
+    dry_run: bool = False
+    """Only plan: write nothing (and create no audit)."""
+
+
+class AuditImport(msgspec.Struct, kw_only=True):
+    """``POST …/audits/import``: the audit made from the spreadsheet, and the plan it was written by.
+
+    On a dry run ``audit`` is null and nothing is created.
+    """
+
+    audit: AuditOut | None
+    plan: ImportPlan
+
+
+class ImportRefusal(Problem, kw_only=True, omit_defaults=True):
+    """A 422 problem; when an import was refused as not ready (``import-not-ready``) it carries the
+    plan a dry run would give: every column with its decision and candidates, the titles, the row
+    errors (issue 13)."""
+
+    plan: ImportPlan | None = None

@@ -13,12 +13,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
+from anyio import to_thread
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audits.importing import ParsedImport
+from api.analysis import levels
+from api.audits.importing import UNDECIDED, ParsedImport, plan_upload
 from api.audits.schemas import (
     SOURCE_PRIORITY,
     AssessmentIn,
@@ -27,15 +29,19 @@ from api.audits.schemas import (
     AuditOut,
     AuditUpdate,
     BulkResult,
+    Candidate,
+    ImportOptions,
     ImportPlan,
     MemberCreate,
     MemberOut,
     MemberUpdate,
 )
+from api.audits.spreadsheets import SpreadsheetError
 from api.db.models import Assessment, Audit, Member
-from api.errors import Conflict, FieldError, NotFound, Unprocessable
+from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
 from api.framework.store import FrameworkStore
 from api.preconditions import expected_revision, write_revision
+from api.settings import Settings
 from taxonomy.index import FrameworkIndex
 
 UPSERT_CHUNK = 5000
@@ -81,14 +87,25 @@ async def audit_out(session: AsyncSession, audit: Audit) -> AuditOut:
     return _audit_out(audit, (await _counts(session, [audit.id])).get(audit.id, (0, 0)))
 
 
-async def create_audit(session: AsyncSession, store: FrameworkStore, gss: str, data: AuditCreate) -> Audit:
-    edition, _ = await store.resolve(session, data.framework_version)
+async def _published_index(
+    session: AsyncSession, store: FrameworkStore, version: str | None
+) -> FrameworkIndex:
+    """The edition a new audit pins: ``version`` (default the latest published), refused unless published."""
+    edition, index = await store.resolve(session, version)
     if edition.status != "published":
         raise Unprocessable(
             f"Framework edition {edition.version} is {edition.status}; audits need a published one"
         )
+    return index
+
+
+async def create_audit(session: AsyncSession, store: FrameworkStore, gss: str, data: AuditCreate) -> Audit:
+    index = await _published_index(session, store, data.framework_version)
     audit = Audit(
-        council_gss=gss, title=data.title, audit_date=data.audit_date, framework_version=edition.version
+        council_gss=gss,
+        title=data.title,
+        audit_date=data.audit_date,
+        framework_version=index.framework.version,
     )
     session.add(audit)
     await session.flush()
@@ -150,13 +167,8 @@ async def touch(session: AsyncSession, audit: Audit) -> None:
 
 
 def effective_levels(assessments: Iterable[Assessment]) -> dict[str, int]:
-    """DESIGN §1: per skill, the level from the most trusted source (verified > manager > self)."""
-    best: dict[str, tuple[int, int]] = {}
-    for assessment in assessments:
-        rank = SOURCE_PRIORITY[assessment.source]
-        if assessment.skill not in best or rank > best[assessment.skill][0]:
-            best[assessment.skill] = (rank, assessment.level)
-    return {skill: level for skill, (_, level) in sorted(best.items())}
+    """DESIGN §1 on a member's stored assessments (the rule: ``api.analysis.levels``)."""
+    return levels.effective_levels((a.skill, a.source, a.level) for a in assessments)
 
 
 def _member_out(member: Member, assessments: list[Assessment]) -> MemberOut:
@@ -365,6 +377,97 @@ async def bulk_assessments(
 
 
 # --- import and export -----------------------------------------------------------------------
+
+
+class ImportNotReady(Unprocessable):
+    """422 ``import-not-ready``: the plan has errors or undecided headers or titles. It carries the
+    plan, so a refusal shows what a dry run would, and names each suggestion (issue 13)."""
+
+    problem_type = "import-not-ready"
+
+    def __init__(self, plan: ImportPlan) -> None:
+        parts = []
+        if plan.errors:
+            parts.append(f"{len(plan.errors)} error(s) in the file")
+        if plan.undecided:
+            parts.append(f"{len(plan.undecided)} header(s) or title(s) to confirm in `mapping`")
+        super().__init__(
+            "Nothing was imported: " + " and ".join(parts) + "; run with ?dry_run=true to see the plan",
+            errors=refusal_errors(plan),
+        )
+        self.plan = plan
+
+
+def refusal_errors(plan: ImportPlan) -> list[FieldError]:
+    """Each row error where it is (``row 7, column E``), then each undecided header or title as the
+    ``mapping`` entry that settles it, with its top suggestions: ``mapping.columns["Bid writting"]``:
+    ``confirm 'bid-writing' (Bid writing & funding applications, score 88) or ignore it``."""
+    errors = [
+        FieldError(field=f"row {e.row}" + (f", column {e.column}" if e.column else ""), message=e.message)
+        for e in plan.errors
+    ]
+    undecided = [
+        *(("columns", "skill", c.header, c.candidates) for c in plan.columns if c.decision in UNDECIDED),
+        *(("roles", "role", t.text, t.candidates) for t in plan.roles if t.decision in UNDECIDED),
+        *(
+            ("skill_names", "skill", t.text, t.candidates)
+            for t in plan.skill_names
+            if t.decision in UNDECIDED
+        ),
+    ]
+    for group, what, text, candidates in undecided:
+        key = msgspec.json.encode(text).decode()
+        errors.append(
+            FieldError(field=f"mapping.{group}[{key}]", message=_suggestion(what, candidates or []))
+        )
+    return errors
+
+
+def _suggestion(what: str, candidates: list[Candidate]) -> str:
+    if not candidates:
+        return f"nothing in the framework matches: give a {what} slug or ignore it"
+    named = [f"{c.slug!r} ({c.label}, score {c.score:.0f})" for c in candidates[:2]]
+    return f"confirm {' or '.join(named)}{',' if len(named) > 1 else ''} or ignore it"
+
+
+async def import_spreadsheet(
+    session: AsyncSession,
+    store: FrameworkStore,
+    settings: Settings,
+    gss: str,
+    target: Audit | AuditCreate,
+    content: bytes,
+    filename: str | None,
+    options: ImportOptions,
+) -> tuple[Audit | None, ImportPlan]:
+    """The one import path (issue 13): read, plan, check readiness, apply — for both import routes
+    and ``edskills audit import --local``.
+
+    ``target`` is the audit to import into, or the audit to create from the file: that one is
+    created only once the plan is ready, in the transaction that writes the rows, so a dry run or a
+    refusal leaves nothing behind. Reading and planning run in a worker thread within the caps of
+    ``settings`` (issue 12). Raises ``ProblemError`` with the reader's status for a file that cannot
+    be read or is over a cap, and ``ImportNotReady`` for a plan that is not ready; returns the audit
+    (None on a dry run of a new one) and the plan, with what was written unless a dry run.
+    """
+    if isinstance(target, Audit):
+        _, index = await store.resolve(session, target.framework_version)
+    else:
+        index = await _published_index(session, store, target.framework_version)
+    try:
+        parsed = await to_thread.run_sync(lambda: plan_upload(content, filename, index, settings, options))
+    except SpreadsheetError as exc:
+        raise ProblemError(
+            exc.message,
+            status_code=exc.status,
+            errors=[FieldError(field="file", message=exc.message, source="body")],
+        ) from None
+    if options.dry_run:
+        return (target if isinstance(target, Audit) else None), parsed.plan
+    if not parsed.plan.ready:
+        raise ImportNotReady(parsed.plan)
+    audit = target if isinstance(target, Audit) else await create_audit(session, store, gss, target)
+    return audit, await apply_import(session, audit, parsed)
 
 
 async def apply_import(session: AsyncSession, audit: Audit, parsed: ParsedImport) -> ImportPlan:

@@ -74,25 +74,48 @@ def test_wide_csv_dry_run_then_import(client: TestClient, keys: dict[str, str]) 
     assert columns["Notes"]["decision"] == "ignored"
     roles = {title["text"]: title for title in plan["roles"]}
     assert roles["Economic Development Officer"]["slug"] == "ed-officer"
-    assert plan["members"] == 3 and plan["assessments"] == 6 and plan["errors"] == []
-    assert plan["dry_run"] is True
+    assert roles["Snr Econ Dev Officer"]["slug"] == "senior-ed-officer"
+    assert plan["members"] == 3 and plan["assessments"] == 5 and plan["errors"] == []
+    assert (plan["dry_run"], plan["ready"], plan["undecided"]) == (True, True, [])
 
     listing = client.get(f"{AUDITS}/{audit_id}/members", headers=bearer(key)).json()
     assert listing["total"] == 0, "a dry run writes nothing"
 
-    ready = plan["ready"]
-    mapping = (
-        {}
-        if ready
-        else {"roles": {t["text"]: "senior-ed-officer" for t in plan["roles"] if not t.get("slug")}}
-    )
-    done = upload(client, key, audit_id, content, mapping=mapping).json()
-    assert (done["dry_run"], done["created_members"], done["written_assessments"]) == (False, 3, 6)
+    done = upload(client, key, audit_id, content).json()
+    assert (done["dry_run"], done["created_members"], done["written_assessments"]) == (False, 3, 5)
     alex = client.get(f"{AUDITS}/{audit_id}/members/EDO-01", headers=bearer(key)).json()
     assert alex["effective_levels"] == {"bid-writing": 2, "monitoring-evaluation": 3}
     assert (alex["role"], alex["display_name"]) == ("ed-officer", "Alex")
     kim = client.get(f"{AUDITS}/{audit_id}/members/EDO-03", headers=bearer(key)).json()
-    assert kim["effective_levels"] == {"bid-writing": 0, "monitoring-evaluation": 0}
+    assert kim["effective_levels"] == {"bid-writing": 0}, "'n/a' is 0; a blank M&E cell writes nothing"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "params"),
+    [
+        (b"Reference,GIS\nA1,\nB2,-\n", {}),
+        (b"Member,Skill,Level\nA1,GIS,\nB2,GIS,none\n", {}),
+    ],
+    ids=["wide", "long"],
+)
+def test_a_blank_cell_writes_nothing_and_a_self_assessment_stands(
+    client: TestClient, keys: dict[str, str], sheet: bytes, params: dict[str, str]
+) -> None:
+    """DESIGN §1 (issue 13): a blank level is unassessed by that source, not a manager-level 0."""
+    key = keys["newcastle"]
+    audit_id = audit(client, key)
+    selves = b"Member,Skill,Level,Source\nA1,GIS,3,self\nB2,GIS,3,self\n"
+    assert upload(client, key, audit_id, selves).json()["written_assessments"] == 2
+    done = upload(client, key, audit_id, sheet, **params).json()
+    assert (done["assessments"], done["written_assessments"]) == (1, 1)
+    levels = {
+        member["reference"]: (member["effective_levels"], len(member["assessments"]))
+        for member in client.get(f"{AUDITS}/{audit_id}/members", headers=bearer(key)).json()["items"]
+    }
+    assert levels == {
+        "A1": ({"gis-spatial-analysis": 3}, 1),
+        "B2": ({"gis-spatial-analysis": 0}, 2),
+    }, "A1's blank left their self-assessment standing; B2's '-'/'none' is a manager 0"
 
 
 def test_undecided_headers_block_the_import_until_mapped(
@@ -106,7 +129,15 @@ def test_undecided_headers_block_the_import_until_mapped(
     assert any("Juggling" in item for item in plan["undecided"])
     before = row_counts()
     body = assert_problem(upload(client, key, audit_id, content), 422)
-    assert any(error["field"] == "mapping" for error in body["errors"])
+    assert body["type"] == "urn:edskills:problem:import-not-ready"
+    messages = {error["field"]: error["message"] for error in body["errors"]}
+    assert messages == {
+        'mapping.columns["Line manager"]': "confirm 'people-management' (People management & development, "
+        "score 81) or 'business-engagement' (Business engagement & account management, score 69), "
+        "or ignore it",
+        'mapping.columns["Juggling"]': "nothing in the framework matches: give a skill slug or ignore it",
+    }
+    assert body["plan"] == {**plan, "dry_run": True}, "the refusal carries the plan a dry run gives"
     assert row_counts() == before
 
     mapping = {"columns": {"Evaluation": "monitoring-evaluation", "Line manager": "ignore", "D": "ignore"}}
@@ -306,3 +337,41 @@ def test_export_then_import_gives_the_same_audit(
 def test_write_xlsx_is_readable_by_the_importer() -> None:
     rows = [["Reference", "GIS"], ["A", 3]]
     assert read_grid(write_xlsx(rows), "x.xlsx").rows == (("Reference", "GIS"), ("A", 3))
+
+
+def test_an_audit_made_from_a_spreadsheet_only_when_the_import_is_ready(
+    client: TestClient, keys: dict[str, str], row_counts: Callable[[], dict[str, int]]
+) -> None:
+    """``POST …/audits/import`` (issue 13): one request creates the audit and writes the file, or
+    (a dry run, a refusal, a bad form) leaves nothing behind."""
+    headers = bearer(keys["newcastle"])
+    form = {"title": "From the file", "audit_date": "2026-10-01"}
+    content = b"Reference,Job title,GIS,Juggling\nA1,Economic Analyst,3,2\n"
+
+    def post(data: dict[str, str], **params: str) -> Any:
+        files = {"file": ("team.csv", content, "text/csv")}
+        return client.post(f"{AUDITS}/import", files=files, data=data, params=params, headers=headers)
+
+    before = row_counts()
+    dry = post(form, dry_run="true", layout="wide")
+    assert dry.status_code == 200 and dry.json()["audit"] is None
+    plan = dry.json()["plan"]
+    assert (plan["ready"], plan["undecided"]) == (False, ["column D 'Juggling'"])
+    refused = assert_problem(post(form), 422)
+    assert refused["plan"] == plan and set(refused) >= {"type", "detail", "errors"}
+    assert_problem(post({"audit_date": "2026-10-01"}), 400)
+    assert_problem(post({**form, "framework_version": "2099.1"}), 404)
+    assert row_counts() == before, "no audit is left behind"
+
+    made = post({**form, "mapping": json.dumps({"columns": {"Juggling": "ignore"}})}, source="self")
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert (body["audit"]["title"], body["audit"]["audit_date"], body["audit"]["members"]) == (
+        "From the file",
+        "2026-10-01",
+        1,
+    )
+    assert (body["plan"]["dry_run"], body["plan"]["written_assessments"]) == (False, 1)
+    member = client.get(f"{AUDITS}/{body['audit']['id']}/members/A1", headers=headers).json()
+    assert member["assessments"] == [{"skill": "gis-spatial-analysis", "source": "self", "level": 3}]
+    assert member["role"] == "economic-analyst"
