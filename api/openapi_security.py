@@ -14,9 +14,9 @@ council a learning-sets request lists.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
@@ -83,21 +83,25 @@ def requirement(operation_id: str, dependencies: Iterable[str]) -> list[Security
     return KEY_CHECKED_INSIDE.get(operation_id, [])
 
 
-@functools.cache
+_EXPLICIT: dict[type[Operation], type[Operation]] = {}
+
+
 def _explicit(base: type[Operation]) -> type[Operation]:
     """``base`` with ``security: []`` written out when empty: litestar drops an empty list, and a
     document must say an operation is public rather than leave it unsaid."""
+    if base not in _EXPLICIT:
+        parent: Any = base
 
-    @dataclass
-    class ExplicitSecurityOperation(base):  # type: ignore[valid-type,misc]
-        def __post_init__(self) -> None:
-            parent = getattr(super(), "__post_init__", None)
-            if parent is not None:
-                parent()
-            if self.security is None:
-                self.security = []
+        @dataclass
+        class ExplicitSecurityOperation(parent):  # type: ignore[misc]
+            def __post_init__(self) -> None:
+                if hasattr(parent, "__post_init__"):
+                    parent.__post_init__(self)
+                if getattr(self, "security", None) is None:
+                    self.security: list[SecurityRequirement] = []
 
-    return ExplicitSecurityOperation
+        _EXPLICIT[base] = ExplicitSecurityOperation
+    return _EXPLICIT[base]
 
 
 def secure_operations(app: Litestar) -> None:

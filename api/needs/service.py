@@ -16,8 +16,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import analyse, expand_needs, progress
+from api.analysis.levels import effective_levels
 from api.analysis.model import RequirementRow, TeamMember
-from api.audits.schemas import SOURCE_PRIORITY
 from api.audits.service import etag, get_audit
 from api.db.models import Assessment, Audit, Member, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
@@ -189,15 +189,12 @@ async def load_teams(
     )
     if skills is not None:
         query = query.where(Assessment.skill.in_(list(skills)))
-    best: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    held: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
     for member_id, skill, source, level in await session.execute(query):
-        rank = SOURCE_PRIORITY[source]
-        held = best[member_id].get(skill)
-        if held is None or rank > held[0]:
-            best[member_id][skill] = (rank, level)
+        held[member_id].append((skill, source, level))
     teams: dict[uuid.UUID, list[TeamMember]] = {audit_id: [] for audit_id in audit_ids}
     for member_id, (reference, role) in people.items():
-        levels = {skill: level for skill, (_, level) in best[member_id].items()}
+        levels = effective_levels(held[member_id])
         teams[owners[member_id]].append(TeamMember(reference=reference, role=role, levels=levels))
     return teams
 
