@@ -79,7 +79,7 @@ def valid_request(
         "matchRoles": {"texts": ["officer"]},
     }
     operation_id = operation["operationId"]
-    if operation_id == "importSpreadsheet":
+    if operation_id in {"importSpreadsheet", "importAudit"}:
         request["files"] = {"file": ("team.csv", TEAM_CSV, "text/csv")}
     elif operation_id in fixed or operation_id.startswith("update"):
         request["json"] = fixed.get(operation_id, {})
