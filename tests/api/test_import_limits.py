@@ -13,8 +13,10 @@ from collections.abc import Callable
 import pytest
 from litestar.testing import TestClient
 
-from api.cli_local import LocalBackend
-from api.cli_remote import CommandError
+from edskills_client import ProblemError
+
+from api.audits.schemas import ImportOptions
+from api.cli.local import LocalBackend
 from api.settings import Settings
 from tests.api.test_import_export import AUDITS, audit, upload
 from tests.api.test_system import assert_problem
@@ -281,26 +283,10 @@ def test_the_local_cli_import_applies_the_same_caps(
     before = row_counts()
     for content, setting in ((members_csv(4), MEMBERS), (wide_csv(5), COLUMNS)):
         for dry_run in (True, False):
-            with pytest.raises(CommandError, match=setting):
+            with pytest.raises(ProblemError, match=setting):
                 backend.import_spreadsheet(
-                    NEWCASTLE,
-                    audit_id,
-                    content,
-                    "team.csv",
-                    mapping={},
-                    dry_run=dry_run,
-                    header_row=None,
-                    source="manager",
+                    NEWCASTLE, audit_id, content, "team.csv", ImportOptions(dry_run=dry_run)
                 )
     assert row_counts() == before
-    plan = backend.import_spreadsheet(
-        NEWCASTLE,
-        audit_id,
-        members_csv(3),
-        "team.csv",
-        mapping={},
-        dry_run=False,
-        header_row=None,
-        source="manager",
-    )
-    assert plan.created_members == 3
+    done = backend.import_spreadsheet(NEWCASTLE, audit_id, members_csv(3), "team.csv", ImportOptions())
+    assert done.plan.created_members == 3
