@@ -8,6 +8,7 @@ Adding an operation: write a function that returns a ``Call`` with the response 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from uuid import UUID
@@ -281,16 +282,41 @@ class Operations:
         """Plan (``dry_run=True``) or run the import of a CSV or XLSX skills matrix.
 
         ``mapping`` confirms what the plan only suggested: ``{"columns": {header: slug | "ignore"},
-        "roles": {title: slug}}``.
+        "roles": {title: slug}}``. A plan that is not ready raises ``Unprocessable`` whose problem
+        document carries the ``plan``.
         """
-        data = {} if mapping is None else {"mapping": _json_text(mapping)}
-        query = {"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source}
         return Call(
             models.ImportPlan,
             path={"code": code, "audit_id": audit_id},
-            query=query,
+            query={"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source},
             files={"file": _upload(file, filename)},
-            data=data,
+            data=_form(mapping=mapping),
+        )
+
+    @operation("importAudit", "POST", "/v1/councils/{code}/audits/import")
+    def import_audit(
+        code: str,
+        file: str | Path | bytes,
+        *,
+        title: str,
+        audit_date: str | date,
+        framework_version: str | None = None,
+        filename: str | None = None,
+        mapping: Body | None = None,
+        dry_run: bool = False,
+        header_row: int | None = None,
+        layout: Literal["wide", "long"] | None = None,
+        source: Literal["self", "manager", "verified"] | None = None,
+    ) -> Call[models.AuditImport]:
+        """Start an audit from a skills matrix: created only if the import is ready (``audit`` is
+        None on a dry run); the options are those of :meth:`import_spreadsheet`."""
+        form = _form(mapping=mapping, framework_version=framework_version)
+        return Call(
+            models.AuditImport,
+            path={"code": code},
+            query={"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source},
+            files={"file": _upload(file, filename)},
+            data={"title": title, "audit_date": str(audit_date), **form},
         )
 
     @operation("exportAudit", "GET", "/v1/councils/{code}/audits/{audit_id}/export")
@@ -624,3 +650,9 @@ def _if_match(etag: str | None) -> dict[str, str]:
 
 def _json_text(value: object) -> str:
     return msgspec.json.encode(value).decode()
+
+
+def _form(*, mapping: Body | None, framework_version: str | None = None) -> dict[str, str]:
+    """The optional form fields of an import: only those given."""
+    form = {} if mapping is None else {"mapping": _json_text(mapping)}
+    return form if framework_version is None else {**form, "framework_version": framework_version}
