@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import event
 
 from tests.conftest import NEWCASTLE, bearer
 
@@ -40,3 +45,21 @@ def team_audit(
         )
         assert response.status_code == 200, response.text
     return audit_id
+
+
+@contextmanager
+def statements(app: Litestar) -> Iterator[list[str]]:
+    """The SQL statements ``app`` sends to its database while the block runs (an SQLAlchemy
+    ``before_cursor_execute`` listener on the app's own engine)."""
+    (config,) = app.plugins.get(SQLAlchemyPlugin).config
+    engine = config.get_engine().sync_engine
+    sent: list[str] = []
+
+    def record(*args: Any) -> None:
+        sent.append(args[2])  # (connection, cursor, statement, parameters, context, executemany)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -24,7 +24,7 @@ from api.auth import Forbidden, Principal
 from api.db.models import Audit, Council, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
-from api.needs.service import analysis_inputs, load_team, load_teams, requirement_rows
+from api.needs.service import AnalysisInputs, analysis_inputs, load_team, load_teams, requirement_rows
 from api.recommendations.schemas import (
     LearningSetRequest,
     LearningSetResponse,
@@ -45,6 +45,14 @@ async def recommendations(
     budget_days: float,
 ) -> Recommendations:
     inputs = await analysis_inputs(session, store, gss, audit_id, needs_id)
+    return await advise(session, gss, inputs, budget_gbp, budget_days)
+
+
+async def advise(
+    session: AsyncSession, gss: str, inputs: AnalysisInputs, budget_gbp: float, budget_days: float
+) -> Recommendations:
+    """The training plan and joint working (DESIGN §2.3, §2.4) for what a gap analysis already
+    loaded: the report reuses its own inputs rather than reading the team again (issue 13)."""
     gaps = gap_rows(inputs.rows, inputs.team)
     # The solve can take a second or two: a worker thread keeps the event loop serving others.
     plan = await anyio.to_thread.run_sync(
@@ -103,6 +111,8 @@ async def neighbour_views(
         select(Council).where(related, Council.share_capability.is_(True), Council.gss != council.gss)
     )
     sharing = {candidate.gss: candidate for candidate in candidates}
+    if not sharing:
+        return []
     version = index.framework.version
     audits = await _latest_audits(session, sharing, version)
     if not audits:

@@ -11,7 +11,7 @@ from api.analysis.gaps import analyse
 from api.db.models import Council
 from api.framework.store import FrameworkStore
 from api.needs import service as needs
-from api.recommendations.service import recommendations
+from api.recommendations.service import advise
 from api.reports.html import ReportContext, render_report, summarise
 
 
@@ -38,6 +38,6 @@ async def build_report(
     analysis = analyse(inputs.rows, inputs.team, inputs.edition.roles)
     summary = None
     if budget_gbp is not None and budget_days is not None:
-        advice = await recommendations(session, store, council, audit_id, needs_id, budget_gbp, budget_days)
+        advice = await advise(session, council, inputs, budget_gbp, budget_days)
         summary = summarise(advice, inputs.edition)
     return render_report(context, inputs.edition, inputs.team, analysis, summary)

@@ -20,7 +20,7 @@ from api.reports.html import CONTENT_SECURITY_POLICY, STYLE_HASH
 from api.settings import PROJECT_ROOT, Settings
 from tests.api.test_system import assert_problem
 from tests.conftest import bearer
-from tests.helpers import COUNCIL, post, team_audit
+from tests.helpers import COUNCIL, post, statements, team_audit
 from tests.serving import served
 
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
@@ -277,3 +277,24 @@ def test_report_renders_styled_under_its_content_security_policy(
     assert blocked["policy"] == wrong_hash
     assert blocked["cell"] == "rgba(0, 0, 0, 0)" and blocked["font"] != "14px", blocked
     assert any("Content Security Policy" in text for text in blocked["messages"]), blocked["messages"]
+
+
+def test_the_report_with_budgets_reads_the_team_once(client: TestClient, keys: dict[str, str]) -> None:
+    """Issue 13: the report reuses what it loaded for the gap analysis when it adds the
+    recommendations (13 statements before: it read the audit, the needs, the edition and the team
+    again, and looked for the latest audits of no neighbours)."""
+    key = keys["newcastle"]
+    audit_id = team_audit(client, key, {"EDO-01": {"bid-writing": 3}, "EDO-02": {"bid-writing": 1}})
+    needs_id = post(client, key, "/needs", {"title": "Plan", "establishment": {"ed-officer": 2}})["id"]
+    url = f"{COUNCIL}/audits/{audit_id}/report"
+    counts: dict[str, int] = {}
+    for name, params in {
+        "plain": {"needs": needs_id},
+        "budgets": {"needs": needs_id, "budget_gbp": 5000, "budget_days": 20},
+    }.items():
+        with statements(client.app) as sent:
+            assert client.get(url, params=params, headers=bearer(key)).status_code == 200
+        counts[name] = len(sent)
+    # The key, the council, the audit, the needs, the edition's status, the members, their levels,
+    # the council's name; the budgets add only the search for sharing neighbours (none share here).
+    assert counts == {"plain": 8, "budgets": 9}
