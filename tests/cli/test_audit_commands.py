@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from api.analytics.service import CSV_COLUMNS
 from api.cli import main
 from api.settings import Settings
 from taxonomy.load import load_document, load_framework
+from tests.api.national import create_key
 from tests.conftest import GATESHEAD, NEWCASTLE
 from tests.serving import served
 
@@ -139,6 +141,67 @@ def test_undecided_import_is_refused_and_writes_nothing(
         "Forklift licence=ignore",
     )
     assert "1 member(s) created" in ok(mapped)
+
+
+def test_import_without_an_audit_creates_one_only_when_ready(
+    edskills: Invoke, tmp_path: Path, row_counts: Callable[[], dict[str, int]]
+) -> None:
+    """Issue 13: one upload; a dry run or a refusal (which prints the plan and names each
+    suggestion, exit 2) leaves no audit behind; a ready import creates it."""
+    sheet = tmp_path / "new.csv"
+    sheet.write_text("Reference,Line manager,GIS,Forklift licence\nEDO-01,Pat,3,2\n", encoding="utf-8")
+    before = row_counts()
+    dry = ok(edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--dry-run"))
+    assert "dry run: nothing written; not ready" in dry
+    refused = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--title", "New")
+    assert refused.exit_code == 2
+    assert refused.stdout.split("\n\nto confirm")[0] == dry.split("\n\nto confirm")[0], "the dry run's plan"
+    assert "--map 'Line manager=people-management'  People management & development (81)" in refused.stdout
+    assert "--map 'Forklift licence=…'  nothing in the framework matches" in refused.stdout
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "edskills: error: nothing was imported: 2 item(s) to fix or confirm (listed above)"
+    )
+    long = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--layout", "long")
+    assert long.exit_code == 2 and "a long layout needs 'Skill' and 'Level' columns" in long.stdout
+    assert row_counts() == before, "no audit was created"
+
+    mapped = ("--map", "Line manager=ignore", "--map", "Forklift licence=ignore")
+    done = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--title", "New", *mapped)
+    created = done.stderr.split("created audit ")[1].split()[0]
+    assert f"imported into audit {created}: 1 member(s) created, 0 updated, 1 assessment(s) written" in ok(
+        done
+    )
+    listing = ok(edskills("audit", "list", "--council", NEWCASTLE)).splitlines()
+    assert listing[2].split()[0] == created and " New " in listing[2]
+
+
+def test_carry_forward(edskills: Invoke, tmp_path: Path) -> None:
+    sheet = tmp_path / "team.csv"
+    sheet.write_text(TEAM_CSV, encoding="utf-8")
+    audit = ok(edskills("audit", "create", "--council", NEWCASTLE, "--title", "CF")).strip()
+    ok(edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--audit", audit))
+    carried = edskills("audit", "carry-forward", "--council", NEWCASTLE, "--audit", audit, "--to", "2026.1")
+    copy = ok(carried).strip()
+    assert len(copy) == 36 and copy != audit
+    assert (
+        "carried 3 member(s) and 8 assessment(s) from ed-skills@2026.1 to ed-skills@2026.1" in carried.stderr
+    )
+    listing = ok(edskills("audit", "list", "--council", NEWCASTLE))
+    assert copy in listing and audit in listing
+    missing = edskills("audit", "carry-forward", "--council", NEWCASTLE, "--audit", audit, "--to", "2099.1")
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
+    assert "2099.1 does not exist" in missing.stderr
+
+
+def test_sector_view(edskills: Invoke, database_url: str) -> None:
+    national = create_key(database_url, "LGA", "national:read")
+    table = ok(edskills("sector", "--scenario", "net-zero", key=national))
+    assert table.startswith("scenario net-zero (")
+    assert table.splitlines()[2].split() == ["skill", "level", "red", "amber", "green"]
+    csv_text = ok(edskills("sector", "--role", "ed-officer", "--format", "csv", key=national))
+    assert csv_text.splitlines()[0] == ",".join(CSV_COLUMNS)
+    both = edskills("sector", "--scenario", "net-zero", "--role", "ed-officer", key=national)
+    assert both.exit_code == 2 and "give exactly one of --scenario or --role" in both.stderr
 
 
 @pytest.mark.parametrize(
