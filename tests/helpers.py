@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
+import httpx
+import pytest
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import event
 
 from tests.conftest import NEWCASTLE, bearer
+from tests.serving import free_port
 
 COUNCIL = f"/v1/councils/{NEWCASTLE}"
 """Newcastle's council path: the council the ``newcastle`` key covers."""
@@ -63,3 +72,41 @@ def statements(app: Litestar) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+class Server(NamedTuple):
+    url: str
+    pid: int
+    """The supervisor's process id; the workers share its process group."""
+
+
+@contextmanager
+def served_workers(database_url: str, workers: int = 2, **environment: str) -> Iterator[Server]:
+    """``edskills serve --workers N`` as an operator runs it (a real process tree) on
+    ``database_url``, with extra ``EDSKILLS_*`` settings; stopped, every process, on exit."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "EDSKILLS_DATABASE_URL": database_url,
+        "EDSKILLS_PORT": str(port),
+        "EDSKILLS_LOG_LEVEL": "warning",
+        **environment,
+    }
+    command = [str(Path(sys.executable).with_name("edskills")), "serve", "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"edskills serve --workers {workers} did not start")
+            time.sleep(0.2)
+        yield Server(url, process.pid)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)

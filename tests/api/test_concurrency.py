@@ -9,14 +9,8 @@ rounds with up to 14 winners out of 20; the conditional write lets exactly one t
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +20,8 @@ from litestar.testing import TestClient
 from api.settings import Settings
 from tests.api.test_system import assert_problem
 from tests.conftest import NEWCASTLE, bearer
-from tests.serving import free_port, served
+from tests.helpers import served_workers
+from tests.serving import served
 
 COUNCIL = f"/v1/councils/{NEWCASTLE}"
 WRITERS = 12
@@ -259,31 +254,8 @@ def test_if_match_forms(client: TestClient, key: dict[str, str], kind: str) -> N
 @pytest.fixture
 def two_workers(database_url: str, keys: dict[str, str]) -> Iterator[str]:
     """``edskills serve --workers 2`` on the test's database, as an operator runs it."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "EDSKILLS_DATABASE_URL": database_url,
-        "EDSKILLS_PORT": str(port),
-        "EDSKILLS_LOG_LEVEL": "warning",
-    }
-    command = [str(Path(sys.executable).with_name("edskills")), "serve", "--workers", "2"]
-    process = subprocess.Popen(command, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("edskills serve --workers 2 did not start")
-            time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    with served_workers(database_url) as server:
+        yield server.url
 
 
 def test_two_workers_one_winner_and_imports(two_workers: str, key: dict[str, str]) -> None:

@@ -8,13 +8,8 @@ window (``steady_window``) and cannot straddle a reset. Limits are set small thr
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -29,7 +24,7 @@ from api.db.models import RateLimitCounter
 from api.ratelimit import WINDOW_SECONDS
 from api.settings import Settings
 from tests.conftest import GATESHEAD, NEWCASTLE, bearer
-from tests.serving import free_port
+from tests.helpers import served_workers
 
 AUDITS = f"/v1/councils/{NEWCASTLE}/audits"
 WRONG_KEY = "eds_abcdef12_" + "x" * 40
@@ -246,34 +241,13 @@ async def _burst(base: str, count: int, headers: dict[str, str]) -> list[int]:
 @pytest.fixture
 def two_workers(database_url: str) -> Iterator[str]:
     """``edskills serve --workers 2`` on the test's database, with small limits."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "EDSKILLS_DATABASE_URL": database_url,
-        "EDSKILLS_PORT": str(port),
-        "EDSKILLS_LOG_LEVEL": "warning",
-        "EDSKILLS_RATE_LIMIT_KEY_PER_MINUTE": "5",
-        "EDSKILLS_RATE_LIMIT_ADDRESS_PER_MINUTE": "6",
-        "EDSKILLS_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE": "10",
-    }
-    command = [str(Path(sys.executable).with_name("edskills")), "serve", "--workers", "2"]
-    process = subprocess.Popen(command, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("edskills serve --workers 2 did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+    with served_workers(
+        database_url,
+        EDSKILLS_RATE_LIMIT_KEY_PER_MINUTE="5",
+        EDSKILLS_RATE_LIMIT_ADDRESS_PER_MINUTE="6",
+        EDSKILLS_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE="10",
+    ) as server:
+        yield server.url
 
 
 def test_two_workers_hold_every_limit_exactly_under_concurrent_requests(
