@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import statistics
-import time
 from collections.abc import Mapping, Sequence
 
 import pytest
@@ -307,9 +306,7 @@ def test_other_size_bounds_are_respected(
 
 def test_quality_on_a_region_of_40_councils_of_30() -> None:
     region = generated_region(2026, 40, 30)
-    started = time.perf_counter()
-    plan = plan_learning_sets(TOPIC, region, ROLES)
-    elapsed = time.perf_counter() - started
+    plan = plan_learning_sets(TOPIC, region, ROLES)  # its time: bench/recommend_bench.py
     check_plan(plan, region)
     sizes = [len(s.members) for s in plan.sets]
     mixed = sum(len(s.councils) >= 2 for s in plan.sets) / len(plan.sets)
@@ -321,11 +318,10 @@ def test_quality_on_a_region_of_40_councils_of_30() -> None:
     diameter = max(haversine_km(a, b) for a in located for b in located)
     facilitated = sum(s.facilitator is not None for s in plan.sets)
     print(
-        f"\n40 × 30: {sum(sizes)} placed in {len(sizes)} sets in {elapsed:.3f} s;"
+        f"\n40 × 30: {sum(sizes)} placed in {len(sizes)} sets;"
         f" mean size {statistics.mean(sizes):.2f}; ≥ 2 councils {mixed:.0%}; mean band spread {spread:.2f};"
         f" mean max distance {distance:.1f} km (region {diameter:.0f} km across); facilitators {facilitated}"
     )
-    assert elapsed < 2.0
     assert 8.5 <= statistics.mean(sizes) <= 9.5
     assert mixed >= 0.95
     assert spread <= 0.25
