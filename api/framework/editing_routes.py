@@ -1,103 +1,221 @@
-"""National bodies edit the framework: drafts, item edits with ETags, publish, retire, change log.
+"""National bodies edit the framework: item edits with ETags, publish, retire, the change log.
 
-Writes need a key with ``framework:write`` (or ``admin``). Reads of a draft need the same; reads
-of published and retired editions are public. The rules live in ``api.framework.editing``.
+Writes declare the ``editor`` dependency (``framework:write`` or admin, ``api.deps``). Reads of a
+draft need the same scope but answer 404 to anyone else, so they authenticate optionally
+(``editing.readable``); reads of published and retired editions are public. The rules live in
+``taxonomy.edits`` (the document) and ``api.framework.editing`` (the stored draft).
+
+The create/read/replace/delete handlers of the six kinds of item are made by one factory from the
+kinds' registry (``taxonomy.edits``), so every kind answers the same way; only the path, the
+operation ids and the key's path parameters differ, described in :data:`ITEM_ROUTES`.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Generic, Literal, NamedTuple
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import STORE
+from api.auth import Principal
+from api.deps import EDITOR, STORE
 from api.errors import problem_responses
 from api.framework import editing
 from api.framework.editing_schemas import ChangePage, EditionOut, RequirementIn, ValidationReport
 from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch, item_etag
 from api.framework.store import FrameworkStore
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
-from api.params import Slug, Version
-from taxonomy.model import Category, Framework, PathwayEdge, Role, Scenario, Skill, TrainingOption
+from api.params import SLUG_MAX_LENGTH, SLUG_PATTERN, Slug, Version
+from taxonomy import edits
+from taxonomy.edits import CATEGORIES, PATHWAYS, ROLES, SCENARIOS, SKILLS, TRAINING, ItemKind, ItemT
+from taxonomy.model import Framework, Requirement, Role
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 READ_ERRORS = problem_responses(400, 401, 403, 404, 429)
-RoleSlug = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=80, description="Role slug.")]
-SkillSlug = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=80, description="Skill slug.")]
+RoleSlug = Annotated[
+    str, PathParameter(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="Role slug.")
+]
+SkillSlug = Annotated[
+    str, PathParameter(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="Skill slug.")
+]
+MergeInto = Annotated[
+    str | None,
+    QueryParameter(
+        pattern=SLUG_PATTERN,
+        max_length=SLUG_MAX_LENGTH,
+        description="Merge: move references to this skill, which replaces the deleted one.",
+    ),
+]
 
 
-def _item_response(kind: str, stored: editing.StoredEdition, key: str, status: int = 200) -> Response[Any]:
-    _, item = editing.find_item(stored.framework, kind, key)
-    return Response(item, status_code=status, headers={"ETag": item_etag(kind, item)})
+def _edition(
+    version: Version,
+    editor: NamedDependency[Principal],
+    store: NamedDependency[FrameworkStore],
+    db_session: NamedDependency[AsyncSession],
+) -> editing.EditionEdits:
+    return editing.EditionEdits(db_session, store, editor, version)
 
 
-async def _previous_skills(
-    session: AsyncSession, store: FrameworkStore, version: str, needed: bool
-) -> frozenset[str]:
-    """The previous edition's skill slugs, which only a skill rename or merge consults."""
-    if not needed:
-        return frozenset()
-    previous = await editing.based_on(session, store, version)
-    return frozenset(skill.slug for skill in previous.skills) if previous else frozenset()
+WRITE = {"editor": EDITOR, "edition": Provide(_edition, sync_to_thread=False)}
+"""Every write declares the ``editor`` dependency (the OpenAPI security is derived from it) and
+takes the edition it writes, ``{version}`` of the path, as ``edition``."""
 
 
-async def _create(
-    request: Request[Any, Any, Any], session: AsyncSession, version: str, kind: str, item: Any
-) -> Response[Any]:
-    principal = await editing.editor(request, session)
-    stored = await editing.apply_edit(session, principal, version, editing.create_item(kind, item))
-    return _item_response(kind, stored, editing.item_key(kind, item), status=201)
+def _slug_key(slug: Slug) -> str:
+    return slug
 
 
-async def _read(
-    request: Request[Any, Any, Any], session: AsyncSession, version: str, kind: str, key: str
-) -> Response[Any]:
-    return _item_response(kind, await editing.readable(request, session, version), key)
+def _edge_key(from_role: RoleSlug, to_role: RoleSlug) -> str:
+    return edits.edge_key(from_role, to_role)
 
 
-async def _replace(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    store: FrameworkStore,
-    version: str,
-    kind: str,
-    key: str,
-    item: Any,
-    if_match: str | None,
-) -> Response[Any]:
-    principal = await editing.editor(request, session)
-    previous = await _previous_skills(session, store, version, needed=kind == "skills")
-    edit = editing.replace_item(kind, key, item, if_match, previous)
-    stored = await editing.apply_edit(session, principal, version, edit)
-    return _item_response(kind, stored, editing.item_key(kind, item))
+def _merge_into(merge_into: MergeInto = None) -> str | None:
+    return merge_into
 
 
-async def _delete(
-    request: Request[Any, Any, Any],
-    session: AsyncSession,
-    store: FrameworkStore,
-    version: str,
-    kind: str,
-    key: str,
-    if_match: str | None,
-    merge_into: str | None,
-) -> None:
-    principal = await editing.editor(request, session)
-    previous = await _previous_skills(session, store, version, needed=merge_into is not None)
-    await editing.apply_edit(
-        session, principal, version, editing.delete_item(kind, key, if_match, merge_into, previous)
+def _no_merge() -> None:
+    return None
+
+
+SLUG_KEY = Provide(_slug_key, sync_to_thread=False)
+NO_MERGE = Provide(_no_merge, sync_to_thread=False)
+
+
+class ItemRoutes(NamedTuple, Generic[ItemT]):
+    """The HTTP side of one kind of item: where its items live and how operations name it."""
+
+    kind: ItemKind[ItemT]
+    operation: str
+    """The operation ids' noun: ``createFramework{operation}``."""
+    key_path: str = "{slug:str}"
+    key: Provide = SLUG_KEY
+    """The item's key (``editing`` names items by it) from the path parameters of ``key_path``."""
+    merge: Provide = NO_MERGE
+    """``?merge_into=`` for the kinds that can be merged on delete."""
+
+
+def _item_response(kind: ItemKind[ItemT], item: ItemT, status_code: int = 200) -> Response[ItemT]:
+    return Response(item, status_code=status_code, headers={"ETag": item_etag(kind.name, item)})
+
+
+def item_handlers(routes: ItemRoutes[ItemT]) -> dict[str, HTTPRouteHandler]:
+    """Create, read, replace and delete handlers for one kind of item.
+
+    The annotations name ``ItemT``; ``signature_namespace`` binds it to the kind's Struct, so
+    litestar validates the body and documents the schemas of that Struct.
+    """
+    kind = routes.kind
+    items = f"/{{version:str}}/{kind.name}"
+    one = f"{items}/{routes.key_path}"
+    noun = routes.operation
+    typed = {"ItemT": kind.struct}
+    keyed = {"key": routes.key}
+
+    @post(
+        items,
+        operation_id=f"createFramework{noun}",
+        summary=f"Add a {kind.noun} to a draft",
+        responses=EDIT_ERRORS,
+        dependencies=WRITE,
+        response_headers=ETAG,
+        signature_namespace=typed,
     )
+    async def create(
+        self: Controller, edition: NamedDependency[editing.EditionEdits], data: JSONBody[ItemT]
+    ) -> Response[ItemT]:
+        return _item_response(kind, await edition.create(kind, data), status_code=201)
 
-
-def _edition_response(
-    stored: editing.StoredEdition, previous: Framework | None, status: int = 200
-) -> Response[EditionOut]:
-    return Response(
-        editing.edition_out(stored, previous), status_code=status, headers={"ETag": editing.etag_of(stored)}
+    @get(
+        one,
+        operation_id=f"getFramework{noun}",
+        summary=f"One {kind.noun} of any edition, with its ETag (drafts need framework:write)",
+        responses=READ_ERRORS,
+        dependencies=keyed,
+        response_headers=ETAG,
+        signature_namespace=typed,
     )
+    async def read(
+        self: Controller,
+        request: Request[Any, Any, Any],
+        version: Version,
+        key: NamedDependency[str],
+        db_session: NamedDependency[AsyncSession],
+    ) -> Response[ItemT]:
+        stored = await editing.readable(request, db_session, version)
+        return _item_response(kind, editing.find_item(stored.framework, kind, key))
+
+    @put(
+        one,
+        operation_id=f"replaceFramework{noun}",
+        summary=f"Replace (or rename) a {kind.noun} of a draft; needs If-Match",
+        responses=EDIT_ERRORS,
+        dependencies={**WRITE, **keyed},
+        response_headers=ETAG,
+        signature_namespace=typed,
+    )
+    async def replace(
+        self: Controller,
+        edition: NamedDependency[editing.EditionEdits],
+        key: NamedDependency[str],
+        data: JSONBody[ItemT],
+        if_match: IfMatch = None,
+    ) -> Response[ItemT]:
+        return _item_response(kind, await edition.replace(kind, key, data, if_match))
+
+    @delete(
+        one,
+        operation_id=f"deleteFramework{noun}",
+        summary=f"Delete a {kind.noun} from a draft; needs If-Match",
+        responses=EDIT_ERRORS,
+        dependencies={**WRITE, **keyed, "merge": routes.merge},
+    )
+    async def remove(
+        self: Controller,
+        edition: NamedDependency[editing.EditionEdits],
+        key: NamedDependency[str],
+        if_match: IfMatch = None,
+        *,
+        merge: NamedDependency[str | None],
+    ) -> None:
+        await edition.delete(kind, key, if_match, merge)
+
+    name = kind.name
+    return {
+        f"create_{name}": create,
+        f"get_{name}": read,
+        f"replace_{name}": replace,
+        f"delete_{name}": remove,
+    }
+
+
+def status_handler(
+    action: Literal["publish", "retire"],
+    change: Callable[[editing.EditionEdits, str | None], Awaitable[editing.StoredEdition]],
+    summary: str,
+) -> HTTPRouteHandler:
+    """``POST …/{version}/publish`` or ``…/retire``: one handler per change of an edition's status."""
+
+    @post(
+        f"/{{version:str}}/{action}",
+        operation_id=f"{action}Framework",
+        status_code=200,
+        summary=summary,
+        responses=EDIT_ERRORS,
+        response_headers=ETAG,
+        dependencies=WRITE,
+    )
+    async def handler(
+        self: Controller, edition: NamedDependency[editing.EditionEdits], if_match: IfMatch = None
+    ) -> Response[EditionOut]:
+        stored = await change(edition, if_match)
+        previous = await editing.based_on(edition.session, edition.store, edition.version)
+        return Response(editing.edition_out(stored, previous), headers={"ETag": editing.etag_of(stored)})
+
+    return handler
 
 
 class FrameworkEditingController(Controller):
@@ -140,61 +258,20 @@ class FrameworkEditingController(Controller):
         summary="The change log of an edition: who, when and what (needs framework:write)",
         responses=READ_ERRORS,
         response_headers=PAGE_HEADERS,
+        dependencies={"editor": EDITOR},
     )
     async def list_changes(
         self,
         request: Request[Any, Any, Any],
         version: Version,
+        editor: NamedDependency[Principal],
         db_session: NamedDependency[AsyncSession],
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[ChangePage]:
-        await editing.editor(request, db_session)
         await editing.load(db_session, version)
         page = await editing.changes(db_session, version, limit, offset)
         return Response(page, headers=page_headers(request, page.total, limit, offset))
-
-    @post(
-        "/{version:str}/publish",
-        operation_id="publishFramework",
-        status_code=200,
-        summary="Validate a draft and publish it (422 lists every problem)",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def publish(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[EditionOut]:
-        principal = await editing.editor(request, db_session)
-        stored = await editing.publish(db_session, store, principal, version, if_match)
-        return _edition_response(stored, await editing.based_on(db_session, store, version))
-
-    @post(
-        "/{version:str}/retire",
-        operation_id="retireFramework",
-        status_code=200,
-        summary="Retire a published edition (it stays readable with ?version=)",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def retire(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[EditionOut]:
-        principal = await editing.editor(request, db_session)
-        stored = await editing.retire(db_session, store, principal, version, if_match)
-        return _edition_response(stored, await editing.based_on(db_session, store, version))
-
-    # --- requirements of a role ---
 
     @put(
         "/{version:str}/roles/{slug:str}/requirements/{skill:str}",
@@ -202,471 +279,68 @@ class FrameworkEditingController(Controller):
         summary="Add or change a role's requirement for a skill; needs the role's If-Match",
         responses=EDIT_ERRORS,
         response_headers=ETAG,
+        dependencies=WRITE,
     )
     async def put_requirement(
         self,
-        request: Request[Any, Any, Any],
-        version: Version,
+        edition: NamedDependency[editing.EditionEdits],
         slug: RoleSlug,
         skill: SkillSlug,
         data: JSONBody[RequirementIn],
-        db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> Response[Role]:
-        principal = await editing.editor(request, db_session)
-        edit = editing.put_requirement(slug, skill, data, if_match)
-        stored = await editing.apply_edit(db_session, principal, version, edit)
-        return _item_response("roles", stored, slug)
+        requirement = Requirement(skill=skill, level=data.level, importance=data.importance)
+        return _item_response(ROLES, await edition.put_requirement(slug, requirement, if_match))
 
     @delete(
         "/{version:str}/roles/{slug:str}/requirements/{skill:str}",
         operation_id="deleteFrameworkRequirement",
         summary="Remove a role's requirement for a skill; needs the role's If-Match",
         responses=EDIT_ERRORS,
+        dependencies=WRITE,
     )
     async def delete_requirement(
         self,
-        request: Request[Any, Any, Any],
-        version: Version,
+        edition: NamedDependency[editing.EditionEdits],
         slug: RoleSlug,
         skill: SkillSlug,
-        db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> None:
-        principal = await editing.editor(request, db_session)
-        await editing.apply_edit(
-            db_session, principal, version, editing.delete_requirement(slug, skill, if_match)
+        await edition.delete_requirement(slug, skill, if_match)
+
+
+HANDLERS = (
+    {
+        "publish": status_handler(
+            "publish",
+            editing.EditionEdits.publish,
+            "Validate a draft and publish it (422 lists every problem)",
+        ),
+        "retire": status_handler(
+            "retire",
+            editing.EditionEdits.retire,
+            "Retire a published edition (it stays readable with ?version=)",
+        ),
+    },
+    item_handlers(
+        ItemRoutes(
+            PATHWAYS,
+            "Pathway",
+            key_path="{from_role:str}/{to_role:str}",
+            key=Provide(_edge_key, sync_to_thread=False),
         )
-
-    # --- pathway edges (named by their two roles) ---
-
-    @post(
-        "/{version:str}/pathways",
-        operation_id="createFrameworkPathway",
-        summary="Add a pathway edge to a draft",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def create_pathway(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        data: JSONBody[PathwayEdge],
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[PathwayEdge]:
-        return await _create(request, db_session, version, "pathways", data)
-
-    @get(
-        "/{version:str}/pathways/{from_role:str}/{to_role:str}",
-        operation_id="getFrameworkPathway",
-        summary="One pathway edge, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
-        response_headers=ETAG,
-    )
-    async def get_pathway(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        from_role: RoleSlug,
-        to_role: RoleSlug,
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[PathwayEdge]:
-        return await _read(request, db_session, version, "pathways", f"{from_role}->{to_role}")
-
-    @put(
-        "/{version:str}/pathways/{from_role:str}/{to_role:str}",
-        operation_id="replaceFrameworkPathway",
-        summary="Replace a pathway edge of a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def replace_pathway(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        from_role: RoleSlug,
-        to_role: RoleSlug,
-        data: JSONBody[PathwayEdge],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[PathwayEdge]:
-        key = f"{from_role}->{to_role}"
-        return await _replace(request, db_session, store, version, "pathways", key, data, if_match)
-
-    @delete(
-        "/{version:str}/pathways/{from_role:str}/{to_role:str}",
-        operation_id="deleteFrameworkPathway",
-        summary="Delete a pathway edge from a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-    )
-    async def delete_pathway(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        from_role: RoleSlug,
-        to_role: RoleSlug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> None:
-        key = f"{from_role}->{to_role}"
-        await _delete(request, db_session, store, version, "pathways", key, if_match, None)
-
-    # --- categories ---
-
-    @post(
-        "/{version:str}/categories",
-        operation_id="createFrameworkCategory",
-        summary="Add a category to a draft",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def create_categories(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        data: JSONBody[Category],
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Category]:
-        return await _create(request, db_session, version, "categories", data)
-
-    @get(
-        "/{version:str}/categories/{slug:str}",
-        operation_id="getFrameworkCategory",
-        summary="One category of any edition, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
-        response_headers=ETAG,
-    )
-    async def get_categories(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Category]:
-        return await _read(request, db_session, version, "categories", slug)
-
-    @put(
-        "/{version:str}/categories/{slug:str}",
-        operation_id="replaceFrameworkCategory",
-        summary="Replace (or rename) a category of a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def replace_categories(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        data: JSONBody[Category],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[Category]:
-        return await _replace(request, db_session, store, version, "categories", slug, data, if_match)
-
-    @delete(
-        "/{version:str}/categories/{slug:str}",
-        operation_id="deleteFrameworkCategory",
-        summary="Delete a category from a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-    )
-    async def delete_categories(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> None:
-        await _delete(request, db_session, store, version, "categories", slug, if_match, None)
-
-    # --- skills ---
-
-    @post(
-        "/{version:str}/skills",
-        operation_id="createFrameworkSkill",
-        summary="Add a skill to a draft",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def create_skills(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        data: JSONBody[Skill],
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Skill]:
-        return await _create(request, db_session, version, "skills", data)
-
-    @get(
-        "/{version:str}/skills/{slug:str}",
-        operation_id="getFrameworkSkill",
-        summary="One skill of any edition, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
-        response_headers=ETAG,
-    )
-    async def get_skills(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Skill]:
-        return await _read(request, db_session, version, "skills", slug)
-
-    @put(
-        "/{version:str}/skills/{slug:str}",
-        operation_id="replaceFrameworkSkill",
-        summary="Replace (or rename) a skill of a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def replace_skills(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        data: JSONBody[Skill],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[Skill]:
-        return await _replace(request, db_session, store, version, "skills", slug, data, if_match)
-
-    @delete(
-        "/{version:str}/skills/{slug:str}",
-        operation_id="deleteFrameworkSkill",
-        summary="Delete a skill from a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-    )
-    async def delete_skills(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-        merge_into: Annotated[
-            str | None,
-            QueryParameter(
-                pattern=SLUG_PATTERN,
-                max_length=80,
-                description="Merge: move references to this skill, which replaces the deleted one.",
-            ),
-        ] = None,
-    ) -> None:
-        await _delete(request, db_session, store, version, "skills", slug, if_match, merge_into)
-
-    # --- roles ---
-
-    @post(
-        "/{version:str}/roles",
-        operation_id="createFrameworkRole",
-        summary="Add a role to a draft",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def create_roles(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        data: JSONBody[Role],
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Role]:
-        return await _create(request, db_session, version, "roles", data)
-
-    @get(
-        "/{version:str}/roles/{slug:str}",
-        operation_id="getFrameworkRole",
-        summary="One role of any edition, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
-        response_headers=ETAG,
-    )
-    async def get_roles(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Role]:
-        return await _read(request, db_session, version, "roles", slug)
-
-    @put(
-        "/{version:str}/roles/{slug:str}",
-        operation_id="replaceFrameworkRole",
-        summary="Replace (or rename) a role of a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def replace_roles(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        data: JSONBody[Role],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[Role]:
-        return await _replace(request, db_session, store, version, "roles", slug, data, if_match)
-
-    @delete(
-        "/{version:str}/roles/{slug:str}",
-        operation_id="deleteFrameworkRole",
-        summary="Delete a role from a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-    )
-    async def delete_roles(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> None:
-        await _delete(request, db_session, store, version, "roles", slug, if_match, None)
-
-    # --- scenarios ---
-
-    @post(
-        "/{version:str}/scenarios",
-        operation_id="createFrameworkScenario",
-        summary="Add a scenario to a draft",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def create_scenarios(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        data: JSONBody[Scenario],
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Scenario]:
-        return await _create(request, db_session, version, "scenarios", data)
-
-    @get(
-        "/{version:str}/scenarios/{slug:str}",
-        operation_id="getFrameworkScenario",
-        summary="One scenario of any edition, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
-        response_headers=ETAG,
-    )
-    async def get_scenarios(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[Scenario]:
-        return await _read(request, db_session, version, "scenarios", slug)
-
-    @put(
-        "/{version:str}/scenarios/{slug:str}",
-        operation_id="replaceFrameworkScenario",
-        summary="Replace (or rename) a scenario of a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def replace_scenarios(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        data: JSONBody[Scenario],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[Scenario]:
-        return await _replace(request, db_session, store, version, "scenarios", slug, data, if_match)
-
-    @delete(
-        "/{version:str}/scenarios/{slug:str}",
-        operation_id="deleteFrameworkScenario",
-        summary="Delete a scenario from a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-    )
-    async def delete_scenarios(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> None:
-        await _delete(request, db_session, store, version, "scenarios", slug, if_match, None)
-
-    # --- training ---
-
-    @post(
-        "/{version:str}/training",
-        operation_id="createFrameworkTrainingOption",
-        summary="Add a training option to a draft",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def create_training(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        data: JSONBody[TrainingOption],
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[TrainingOption]:
-        return await _create(request, db_session, version, "training", data)
-
-    @get(
-        "/{version:str}/training/{slug:str}",
-        operation_id="getFrameworkTrainingOption",
-        summary="One training option of any edition, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
-        response_headers=ETAG,
-    )
-    async def get_training(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        db_session: NamedDependency[AsyncSession],
-    ) -> Response[TrainingOption]:
-        return await _read(request, db_session, version, "training", slug)
-
-    @put(
-        "/{version:str}/training/{slug:str}",
-        operation_id="replaceFrameworkTrainingOption",
-        summary="Replace (or rename) a training option of a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-        response_headers=ETAG,
-    )
-    async def replace_training(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        data: JSONBody[TrainingOption],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> Response[TrainingOption]:
-        return await _replace(request, db_session, store, version, "training", slug, data, if_match)
-
-    @delete(
-        "/{version:str}/training/{slug:str}",
-        operation_id="deleteFrameworkTrainingOption",
-        summary="Delete a training option from a draft; needs If-Match",
-        responses=EDIT_ERRORS,
-    )
-    async def delete_training(
-        self,
-        request: Request[Any, Any, Any],
-        version: Version,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        if_match: IfMatch = None,
-    ) -> None:
-        await _delete(request, db_session, store, version, "training", slug, if_match, None)
+    ),
+    item_handlers(ItemRoutes(CATEGORIES, "Category")),
+    item_handlers(ItemRoutes(SKILLS, "Skill", merge=Provide(_merge_into, sync_to_thread=False))),
+    item_handlers(ItemRoutes(ROLES, "Role")),
+    item_handlers(ItemRoutes(SCENARIOS, "Scenario")),
+    item_handlers(ItemRoutes(TRAINING, "TrainingOption")),
+)
+"""Made after the controller's own handlers, in the order the paths are documented."""
+for _handlers in HANDLERS:
+    for _name, _handler in _handlers.items():
+        # A controller collects its handlers from its attributes when the app is built, in the
+        # order of their qualified names (which orders the paths of the OpenAPI document).
+        _handler.fn.__name__ = _name
+        _handler.fn.__qualname__ = f"{FrameworkEditingController.__qualname__}.{_name}"
+        setattr(FrameworkEditingController, _name, _handler)

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from api.params import SlugText
 from api.text import Note, Title
 from taxonomy.model import Importance, Level, Status, Version
 
@@ -84,4 +83,3 @@ class ValidationReport(msgspec.Struct, kw_only=True):
 
 
 ExportFormat = Literal["json", "yaml", "csv", "skos"]
-MergeInto = SlugText

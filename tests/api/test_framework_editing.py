@@ -21,6 +21,9 @@ from rdflib.namespace import DCTERMS, SKOS
 from api.framework import editing
 from api.framework.etags import PreconditionFailed, item_etag
 from api.settings import Settings
+from taxonomy import edits
+from taxonomy.edits import SKILLS
+from taxonomy.model import Framework, Skill
 from tests.api.national import DRAFT, Editor, create_key, parse_jsonld
 from tests.api.test_system import assert_problem
 from tests.conftest import GATESHEAD, NEWCASTLE, bearer
@@ -138,6 +141,13 @@ def test_second_concurrent_editor_gets_412_and_no_update_is_lost(
     assert names == ["framework", "framework", "IED editor"]
 
 
+def _replace_skill(slug: str, changed: Skill, etag: str) -> editing.Edit:
+    """The edit ``PUT …/skills/{slug}`` makes, with the ETag the editor read."""
+    return editing.guarded(
+        SKILLS, slug, etag, lambda framework: edits.replace_item(framework, SKILLS, slug, changed)
+    )
+
+
 async def _race(url: str) -> tuple[int, str, str]:
     """Two transactions edit the same item from the same read; the second must get 412."""
     from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -152,11 +162,11 @@ async def _race(url: str) -> tuple[int, str, str]:
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         async with sessions() as session:
             stored = await editing.load(session, DRAFT)
-        _, skill = editing.find_item(stored.framework, "skills", "bid-writing")
+        skill = editing.find_item(stored.framework, SKILLS, "bid-writing")
         etag = item_etag("skills", skill)
         for description in ("first", "second"):
             changed = msgspec.structs.replace(skill, description=description)
-            edit = editing.replace_item("skills", "bid-writing", changed, etag, frozenset())
+            edit = _replace_skill("bid-writing", changed, etag)
             try:
                 async with sessions() as session, session.begin():
                     await editing.apply_edit(session, principal, DRAFT, edit)
@@ -167,7 +177,7 @@ async def _race(url: str) -> tuple[int, str, str]:
         return (
             final.revision,
             refused,
-            editing.find_item(final.framework, "skills", "bid-writing")[1].description,
+            editing.find_item(final.framework, SKILLS, "bid-writing").description,
         )
     finally:
         await engine.dispose()
@@ -189,9 +199,9 @@ async def _competing_edit(url: str, slug: str) -> None:
     try:
         async with async_sessionmaker(engine)() as session, session.begin():
             stored = await editing.load(session, DRAFT)
-            _, skill = editing.find_item(stored.framework, "skills", slug)
+            skill = editing.find_item(stored.framework, SKILLS, slug)
             changed = msgspec.structs.replace(skill, label=skill.label + " (B)")
-            edit = editing.replace_item("skills", slug, changed, item_etag("skills", skill), frozenset())
+            edit = _replace_skill(slug, changed, item_etag("skills", skill))
             await editing.apply_edit(session, Principal(key_id=0, name="B", scopes=frozenset()), DRAFT, edit)
     finally:
         await engine.dispose()
@@ -212,17 +222,13 @@ async def _interleaved(url: str, competing_slug: str) -> tuple[str, int, int, li
     try:
         async with sessions() as session:
             stored = await editing.load(session, DRAFT)
-        _, mine = editing.find_item(stored.framework, "skills", "bid-writing")
-        my_edit = editing.replace_item(
-            "skills",
-            "bid-writing",
-            msgspec.structs.replace(mine, description="A"),
-            item_etag("skills", mine),
-            frozenset(),
+        mine = editing.find_item(stored.framework, SKILLS, "bid-writing")
+        my_edit = _replace_skill(
+            "bid-writing", msgspec.structs.replace(mine, description="A"), item_etag("skills", mine)
         )
         attempts: list[int] = []
 
-        def edit_while_b_commits(framework: Any) -> Any:
+        def edit_while_b_commits(framework: Framework) -> edits.Edited:
             attempts.append(1)
             if len(attempts) == 1:
                 racer = threading.Thread(target=lambda: asyncio.run(_competing_edit(url, competing_slug)))
