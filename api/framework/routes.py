@@ -12,7 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import STORE
+from api.auth import Principal
+from api.deps import EDITOR, STORE
 from api.errors import problem_responses
 from api.framework import editing, service
 from api.framework.editing_schemas import DraftCreate, EditionOut
@@ -87,16 +88,16 @@ class FrameworkController(Controller):
         summary="Start a draft edition, copied from the latest published one",
         responses=EDIT_ERRORS,
         response_headers=ETAG,
+        dependencies={"editor": EDITOR},
     )
     async def create_draft(
         self,
-        request: Request[Any, Any, Any],
         data: JSONBody[DraftCreate],
+        editor: NamedDependency[Principal],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[EditionOut]:
-        principal = await editing.editor(request, db_session)
-        stored = await editing.create_draft(db_session, store, principal, data)
+        stored = await editing.create_draft(db_session, store, editor, data)
         previous = await editing.based_on(db_session, store, stored.version)
         return Response(
             editing.edition_out(stored, previous), status_code=201, headers={"ETag": editing.etag_of(stored)}
@@ -107,16 +108,16 @@ class FrameworkController(Controller):
         operation_id="deleteDraft",
         summary="Discard a draft (published editions cannot be deleted)",
         responses=EDIT_ERRORS,
+        dependencies={"editor": EDITOR},
     )
     async def delete_draft(
         self,
-        request: Request[Any, Any, Any],
         version: Version,
+        editor: NamedDependency[Principal],
         db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> None:
-        principal = await editing.editor(request, db_session)
-        await editing.delete_draft(db_session, principal, version, if_match)
+        await editing.delete_draft(db_session, editor, version, if_match)
 
     @get(
         "/levels",
