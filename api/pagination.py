@@ -16,8 +16,14 @@ from urllib.parse import quote
 from litestar import Request
 from litestar.datastructures import ResponseHeader
 from litestar.params import QueryParameter
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from api.db.models import Base
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Base)
 
 MAX_LIMIT = 500
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Items per page (1–500).")]
@@ -33,6 +39,22 @@ PAGE_HEADERS = [
 
 def window(items: Sequence[T], limit: int, offset: int) -> list[T]:
     return list(items[offset : offset + limit])
+
+
+async def page_of(
+    session: AsyncSession,
+    model: type[M],
+    where: ColumnElement[bool],
+    order_by: Sequence[InstrumentedAttribute[Any] | ColumnElement[Any]],
+    limit: int,
+    offset: int,
+) -> tuple[list[M], int]:
+    """One page of ``model`` rows matching ``where``, in ``order_by`` order, and how many match in
+    all: the list-and-count every list endpoint shares. Two statements, a count and the page, so
+    the total stays right for an offset past the end (a windowed count would give 0 there)."""
+    total = await session.scalar(select(func.count()).select_from(model).where(where)) or 0
+    rows = await session.scalars(select(model).where(where).order_by(*order_by).limit(limit).offset(offset))
+    return list(rows), total
 
 
 def page_headers(request: Request[Any, Any, Any], total: int, limit: int, offset: int) -> dict[str, str]:

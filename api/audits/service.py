@@ -40,6 +40,7 @@ from api.audits.spreadsheets import SpreadsheetError
 from api.db.models import Assessment, Audit, Member
 from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
 from api.framework.store import FrameworkStore
+from api.pagination import page_of
 from api.preconditions import expected_revision, write_revision
 from api.settings import Settings
 from taxonomy.index import FrameworkIndex
@@ -113,16 +114,8 @@ async def create_audit(session: AsyncSession, store: FrameworkStore, gss: str, d
 
 
 async def list_audits(session: AsyncSession, gss: str, limit: int, offset: int) -> tuple[list[AuditOut], int]:
-    total = await session.scalar(select(func.count()).select_from(Audit).where(Audit.council_gss == gss)) or 0
-    audits = list(
-        await session.scalars(
-            select(Audit)
-            .where(Audit.council_gss == gss)
-            .order_by(Audit.audit_date.desc(), Audit.created_at.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-    )
+    order = (Audit.audit_date.desc(), Audit.created_at.desc())
+    audits, total = await page_of(session, Audit, Audit.council_gss == gss, order, limit, offset)
     counts = await _counts(session, [audit.id for audit in audits])
     return [_audit_out(audit, counts.get(audit.id, (0, 0))) for audit in audits], total
 
@@ -200,18 +193,8 @@ async def assessments_by_member(
 async def list_members(
     session: AsyncSession, audit: Audit, limit: int, offset: int
 ) -> tuple[list[MemberOut], int]:
-    total = (
-        await session.scalar(select(func.count()).select_from(Member).where(Member.audit_id == audit.id)) or 0
-    )
-    members = list(
-        await session.scalars(
-            select(Member)
-            .where(Member.audit_id == audit.id)
-            .order_by(Member.reference)
-            .limit(limit)
-            .offset(offset)
-        )
-    )
+    where = Member.audit_id == audit.id
+    members, total = await page_of(session, Member, where, [Member.reference], limit, offset)
     grouped = await assessments_by_member(session, [member.id for member in members])
     return [_member_out(member, grouped[member.id]) for member in members], total
 

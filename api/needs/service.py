@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 import msgspec
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import analyse, expand_needs, progress
@@ -23,6 +23,7 @@ from api.db.models import Assessment, Audit, Member, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
 from api.needs.schemas import GapReport, NeedsCreate, NeedsOut, NeedsUpdate, ProgressReport, Requirements
+from api.pagination import page_of
 from api.preconditions import expected_revision, write_revision
 from taxonomy.index import FrameworkIndex
 from taxonomy.model import ScenarioRow
@@ -96,10 +97,8 @@ async def list_profiles(
     session: AsyncSession, gss: str, limit: int, offset: int
 ) -> tuple[list[NeedsOut], int]:
     where = NeedsProfile.council_gss == gss
-    total = await session.scalar(select(func.count()).select_from(NeedsProfile).where(where)) or 0
-    profiles = await session.scalars(
-        select(NeedsProfile).where(where).order_by(NeedsProfile.created_at.desc()).limit(limit).offset(offset)
-    )
+    order = [NeedsProfile.created_at.desc()]
+    profiles, total = await page_of(session, NeedsProfile, where, order, limit, offset)
     return [needs_out(profile) for profile in profiles], total
 
 
