@@ -379,17 +379,7 @@ class AuditController(Controller):
         new = AuditCreate(
             title=data.title, audit_date=data.audit_date, framework_version=data.framework_version
         )
-        options = msgspec.structs.replace(import_options, mapping=_mapping(data.mapping))
-        audit, plan = await service.import_spreadsheet(
-            db_session,
-            store,
-            state.settings,
-            council,
-            new,
-            await data.file.read(),
-            data.file.filename,
-            options,
-        )
+        audit, plan = await _import(db_session, store, state, council, new, data, import_options)
         if audit is None:  # a dry run: nothing created
             return Response(AuditImport(audit=None, plan=plan), status_code=200)
         return Response(
@@ -414,17 +404,7 @@ class AuditController(Controller):
         import_options: NamedDependency[ImportOptions],
     ) -> ImportPlan:
         audit = await service.get_audit(db_session, council, audit_id)
-        options = msgspec.structs.replace(import_options, mapping=_mapping(data.mapping))
-        _, plan = await service.import_spreadsheet(
-            db_session,
-            store,
-            state.settings,
-            council,
-            audit,
-            await data.file.read(),
-            data.file.filename,
-            options,
-        )
+        _, plan = await _import(db_session, store, state, council, audit, data, import_options)
         return plan
 
     @get(
@@ -451,6 +431,23 @@ class AuditController(Controller):
         return Response(
             body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
         )
+
+
+async def _import(
+    session: AsyncSession,
+    store: FrameworkStore,
+    state: State,
+    council: str,
+    target: Audit | AuditCreate,
+    data: ImportUpload | AuditImportUpload,
+    options: ImportOptions,
+) -> tuple[Audit | None, ImportPlan]:
+    """Both import routes: the form's mapping joins the query's options, then the one import path."""
+    options = msgspec.structs.replace(options, mapping=_mapping(data.mapping))
+    content = await data.file.read()
+    return await service.import_spreadsheet(
+        session, store, state.settings, council, target, content, data.file.filename, options
+    )
 
 
 def _mapping(text: str | None) -> ImportMapping:

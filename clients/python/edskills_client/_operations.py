@@ -285,13 +285,9 @@ class Operations:
         "roles": {title: slug}}``. A plan that is not ready raises ``Unprocessable`` whose problem
         document carries the ``plan``.
         """
-        return Call(
-            models.ImportPlan,
-            path={"code": code, "audit_id": audit_id},
-            query={"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source},
-            files={"file": _upload(file, filename)},
-            data=_form(mapping=mapping),
-        )
+        upload = _import_upload(file, filename, dry_run, header_row, layout, source)
+        path = {"code": code, "audit_id": audit_id}
+        return Call(models.ImportPlan, path=path, data=_form(mapping=mapping), **upload)
 
     @operation("importAudit", "POST", "/v1/councils/{code}/audits/import")
     def import_audit(
@@ -310,14 +306,10 @@ class Operations:
     ) -> Call[models.AuditImport]:
         """Start an audit from a skills matrix: created only if the import is ready (``audit`` is
         None on a dry run); the options are those of :meth:`import_spreadsheet`."""
-        form = _form(mapping=mapping, framework_version=framework_version)
-        return Call(
-            models.AuditImport,
-            path={"code": code},
-            query={"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source},
-            files={"file": _upload(file, filename)},
-            data={"title": title, "audit_date": str(audit_date), **form},
-        )
+        upload = _import_upload(file, filename, dry_run, header_row, layout, source)
+        form = {"title": title, "audit_date": str(audit_date)}
+        form |= _form(mapping=mapping, framework_version=framework_version)
+        return Call(models.AuditImport, path={"code": code}, data=form, **upload)
 
     @operation("exportAudit", "GET", "/v1/councils/{code}/audits/{audit_id}/export")
     def export_audit(code: str, audit_id: Id, *, format: Literal["csv", "xlsx"] = "xlsx") -> Call[bytes]:
@@ -650,6 +642,19 @@ def _if_match(etag: str | None) -> dict[str, str]:
 
 def _json_text(value: object) -> str:
     return msgspec.json.encode(value).decode()
+
+
+def _import_upload(
+    file: str | Path | bytes,
+    filename: str | None,
+    dry_run: bool,
+    header_row: int | None,
+    layout: str | None,
+    source: str | None,
+) -> dict[str, Any]:
+    """The file and query of both import operations."""
+    query = {"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source}
+    return {"query": query, "files": {"file": _upload(file, filename)}}
 
 
 def _form(*, mapping: Body | None, framework_version: str | None = None) -> dict[str, str]:
