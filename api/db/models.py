@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from advanced_alchemy.mixins import AuditColumns
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     JSON,
@@ -39,6 +40,12 @@ NAMING_CONVENTION = {
 }
 
 
+# Audits, needs profiles and framework editions take ``created_at`` and ``updated_at`` (UTC,
+# set on insert and on update) from advanced-alchemy's ``AuditColumns``: the same columns as before,
+# so no migration. Its UUID primary-key mixins are not used: they add an ``sa_orm_sentinel``
+# column to every table (a schema change for nothing this service needs).
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -47,7 +54,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class FrameworkVersion(Base):
+class FrameworkVersion(AuditColumns, Base):
     __tablename__ = "framework_versions"
     __table_args__ = (UniqueConstraint("framework_id", "version"),)
 
@@ -58,8 +65,6 @@ class FrameworkVersion(Base):
     document: Mapped[str] = mapped_column(Text)
     """msgspec JSON of ``taxonomy.model.Framework``."""
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
 
 
@@ -125,7 +130,7 @@ class RateLimitCounter(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-class Audit(Base):
+class Audit(AuditColumns, Base):
     """A council's snapshot of its ED team on a date, pinned to a framework edition."""
 
     __tablename__ = "audits"
@@ -136,8 +141,6 @@ class Audit(Base):
     audit_date: Mapped[dt.date] = mapped_column(Date)
     framework_version: Mapped[str] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)
 
 
 class Member(Base):
@@ -167,7 +170,7 @@ class Assessment(Base):
     evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class NeedsProfile(Base):
+class NeedsProfile(AuditColumns, Base):
     """A council's future needs: a target establishment, scenarios and explicit rows (DESIGN §1)."""
 
     __tablename__ = "needs_profiles"
@@ -183,8 +186,6 @@ class NeedsProfile(Base):
     rows: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     """Explicit ``{skill, level, headcount, importance}`` rows."""
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, onupdate=_now)
 
 
 class FrameworkChange(Base):
