@@ -30,7 +30,8 @@ from api.settings import Settings
 from taxonomy.index import FrameworkIndex
 from taxonomy.load import load_framework
 
-LEVELS = ["0", "1", "2", "3", "4", "Working", "Expert", "basic", "n/a", ""]
+LEVELS = ["0", "1", "2", "3", "4", "Working", "Expert", "basic", "n/a", "none"]
+"""Level words as managers type them; no blank cells, which write nothing (DESIGN §1)."""
 POSTGRES = os.environ.get("EDSKILLS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
