@@ -26,11 +26,25 @@ COUNCIL = f"/v1/councils/{NEWCASTLE}"
 """Newcastle's council path: the council the ``newcastle`` key covers."""
 
 
-def post(client: TestClient, key: str, path: str, body: dict[str, Any]) -> Any:  # type: ignore[type-arg]
-    """POST ``body`` to ``path`` under Newcastle with ``key``; it must be created (201)."""
-    response = client.post(f"{COUNCIL}{path}", json=body, headers=bearer(key))
+def post(  # type: ignore[type-arg]
+    client: TestClient, key: str, path: str, body: dict[str, Any], code: str = NEWCASTLE
+) -> Any:
+    """POST ``body`` to ``path`` under council ``code`` with ``key``; it must be created (201)."""
+    response = client.post(f"/v1/councils/{code}{path}", json=body, headers=bearer(key))
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def new_audit(  # type: ignore[type-arg]
+    client: TestClient,
+    key: str,
+    title: str = "Team audit 2026",
+    date: str = "2026-10-01",
+    code: str = NEWCASTLE,
+) -> str:
+    """A new, empty audit of council ``code``; its id."""
+    audit_id: str = post(client, key, "/audits", {"title": title, "audit_date": date}, code)["id"]
+    return audit_id
 
 
 def team_audit(
@@ -38,11 +52,13 @@ def team_audit(
     key: str,
     levels: dict[str, dict[str, int]],
     date: str = "2026-10-01",
+    code: str = NEWCASTLE,
+    role: str | None = "ed-officer",
 ) -> str:
-    """A Newcastle audit whose members (all ED officers) hold the given levels; its id."""
-    audit_id: str = post(client, key, "/audits", {"title": f"Audit {date}", "audit_date": date})["id"]
+    """An audit of council ``code`` whose members (all of ``role``) hold the given levels; its id."""
+    audit_id = new_audit(client, key, f"Audit {date}", date, code)
     for reference in levels:
-        post(client, key, f"/audits/{audit_id}/members", {"reference": reference, "role": "ed-officer"})
+        post(client, key, f"/audits/{audit_id}/members", {"reference": reference, "role": role}, code)
     matrix = [
         {"member": reference, "skill": skill, "level": level}
         for reference, skills in levels.items()
@@ -50,7 +66,9 @@ def team_audit(
     ]
     if matrix:
         response = client.put(
-            f"{COUNCIL}/audits/{audit_id}/assessments", json={"assessments": matrix}, headers=bearer(key)
+            f"/v1/councils/{code}/audits/{audit_id}/assessments",
+            json={"assessments": matrix},
+            headers=bearer(key),
         )
         assert response.status_code == 200, response.text
     return audit_id

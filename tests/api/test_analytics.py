@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from tests.api.national import create_key
 from tests.api.test_system import assert_problem
 from tests.conftest import bearer
+from tests.helpers import team_audit
 
 NORTH_EAST_MD = ["E08000021", "E08000022", "E08000023", "E08000024"]
 LONDON_BOROUGH = "E09000002"
@@ -20,25 +21,17 @@ DURHAM_UA = "E06000047"
 
 def audit_with_levels(
     client: TestClient,  # type: ignore[type-arg]
-    admin: dict[str, str],
+    admin: str,
     code: str,
     level: int,
     share: bool = True,
 ) -> None:
-    """One member at ``level`` in bid-writing (a net-zero-free skill), sharing as asked."""
-    base = f"/v1/councils/{code}"
-    audit = client.post(
-        f"{base}/audits", json={"title": "Audit", "audit_date": "2026-06-01"}, headers=admin
-    ).json()
-    client.post(f"{base}/audits/{audit['id']}/members", json={"reference": "M-1"}, headers=admin)
-    rows = [{"member": "M-1", "skill": "net-zero-economy", "level": level}]
-    assert (
-        client.put(
-            f"{base}/audits/{audit['id']}/assessments", json={"assessments": rows}, headers=admin
-        ).status_code
-        == 200
+    """One member at ``level`` in net-zero-economy, sharing as asked."""
+    team_audit(client, admin, {"M-1": {"net-zero-economy": level}}, "2026-06-01", code, role=None)
+    response = client.put(
+        f"/v1/councils/{code}/sharing", json={"share_capability": share}, headers=bearer(admin)
     )
-    assert client.put(f"{base}/sharing", json={"share_capability": share}, headers=admin).status_code == 200
+    assert response.status_code == 200
 
 
 def view(client: TestClient, key: str, **params: str) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -85,7 +78,7 @@ def test_shares_by_region_and_type_with_small_groups_suppressed(
     client: TestClient,  # type: ignore[type-arg]
     keys: dict[str, str],
 ) -> None:
-    admin = bearer(keys["admin"])
+    admin = keys["admin"]
     # net-zero-economy at 3, essential, one person needed: 0 → red, 3 → amber (single point), never green.
     for code, level in zip(NORTH_EAST_MD, (0, 3, 3, 3), strict=True):
         audit_with_levels(client, admin, code, level)
@@ -128,7 +121,7 @@ def test_shares_by_region_and_type_with_small_groups_suppressed(
     assert group(result["by_council_type"], "LBO")["suppressed"] is True
     assert group(result["by_council_type"], "MD")["councils"] == 4
 
-    response = client.get("/v1/analytics/sector.csv", params={"scenario": "net-zero"}, headers=admin)
+    response = client.get("/v1/analytics/sector.csv", params={"scenario": "net-zero"}, headers=bearer(admin))
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     for row in rows:

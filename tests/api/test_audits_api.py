@@ -8,20 +8,14 @@ from litestar.testing import TestClient
 
 from tests.api.test_system import assert_problem
 from tests.conftest import GATESHEAD, NEWCASTLE, bearer
+from tests.helpers import new_audit
 
 AUDITS = f"/v1/councils/{NEWCASTLE}/audits"
 
 
-def make_audit(client: TestClient, key: str, title: str = "Team audit 2026") -> str:
-    response = client.post(AUDITS, json={"title": title, "audit_date": "2026-10-01"}, headers=bearer(key))
-    assert response.status_code == 201, response.text
-    audit_id: str = response.json()["id"]
-    return audit_id
-
-
 def test_audit_lifecycle_with_etags(client: TestClient, keys: dict[str, str]) -> None:
     key = bearer(keys["newcastle"])
-    audit_id = make_audit(client, keys["newcastle"])
+    audit_id = new_audit(client, keys["newcastle"])
     created = client.get(f"{AUDITS}/{audit_id}", headers=key)
     assert created.json()["framework_version"] == "2026.1"
     assert created.json()["council"] == NEWCASTLE
@@ -41,7 +35,7 @@ def test_audit_lifecycle_with_etags(client: TestClient, keys: dict[str, str]) ->
         client.patch(f"{AUDITS}/{audit_id}", json={"title": "Again"}, headers={**key, "If-Match": tag}), 412
     )
 
-    make_audit(client, keys["newcastle"], "Second")
+    new_audit(client, keys["newcastle"], "Second")
     page = client.get(AUDITS, params={"limit": 1}, headers=key)
     assert page.json()["total"] == 2
     assert 'rel="next"' in page.headers["link"]
@@ -73,7 +67,7 @@ def test_members_and_effective_levels(
     client: TestClient, keys: dict[str, str], row_counts: Callable[[], dict[str, int]]
 ) -> None:
     key = bearer(keys["newcastle"])
-    audit_id = make_audit(client, keys["newcastle"])
+    audit_id = new_audit(client, keys["newcastle"])
     members = f"{AUDITS}/{audit_id}/members"
     created = client.post(
         members, json={"reference": "EDO-01", "role": "ed-officer", "fte": 0.8}, headers=key
@@ -136,7 +130,7 @@ def test_deleting_an_audit_deletes_everything_under_it(
     client: TestClient, keys: dict[str, str], row_counts: Callable[[], dict[str, int]]
 ) -> None:
     key = bearer(keys["newcastle"])
-    audit_id = make_audit(client, keys["newcastle"])
+    audit_id = new_audit(client, keys["newcastle"])
     client.post(f"{AUDITS}/{audit_id}/members", json={"reference": "A"}, headers=key)
     client.put(
         f"{AUDITS}/{audit_id}/assessments",
@@ -149,7 +143,7 @@ def test_deleting_an_audit_deletes_everything_under_it(
 
 
 def test_another_council_never_sees_the_audit(client: TestClient, keys: dict[str, str]) -> None:
-    audit_id = make_audit(client, keys["newcastle"])
+    audit_id = new_audit(client, keys["newcastle"])
     theirs = bearer(keys["gateshead"])
     assert_problem(client.get(f"{AUDITS}/{audit_id}", headers=theirs), 404)
     assert_problem(client.get(f"/v1/councils/{GATESHEAD}/audits/{audit_id}", headers=theirs), 404)
