@@ -11,19 +11,16 @@ from litestar.testing import TestClient
 from tests.api.national import DRAFT, Editor
 from tests.api.test_system import assert_problem
 from tests.conftest import NEWCASTLE, bearer
+from tests.helpers import new_audit, post
 
 COUNCIL = f"/v1/councils/{NEWCASTLE}/audits"
 
 
 def make_audit(client: TestClient, key: str) -> str:  # type: ignore[type-arg]
     headers = bearer(key)
-    audit: str = client.post(
-        COUNCIL, json={"title": "Team 2026", "audit_date": "2026-06-01"}, headers=headers
-    ).json()["id"]
+    audit = new_audit(client, key, "Team 2026", "2026-06-01")
     for reference, role in (("EDO-01", "ed-officer"), ("EA-01", "economic-analyst"), ("TR-01", "ed-trainee")):
-        client.post(
-            f"{COUNCIL}/{audit}/members", json={"reference": reference, "role": role}, headers=headers
-        )
+        post(client, key, f"/audits/{audit}/members", {"reference": reference, "role": role})
     rows: list[dict[str, Any]] = [
         # merged: project-management (4) and programme-management (2) → programme-management 4
         {"member": "EDO-01", "skill": "project-management", "level": 4, "source": "manager"},
