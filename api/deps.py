@@ -37,37 +37,30 @@ async def provide_council(
     return code
 
 
-async def provide_editor(
-    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-) -> Principal:
-    """A national body's key: ``framework:write`` (or admin), else 401/403."""
-    principal = await authenticate(request, db_session)
-    require_scope(principal, FRAMEWORK_WRITE)
-    return principal
+def _key_with(scope: str | None) -> Provide:
+    """A dependency giving the caller's principal: a valid key (else 401) holding ``scope`` or
+    admin (else 403); with no scope, any valid key."""
 
+    async def provide_key(
+        request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Principal:
+        principal = await authenticate(request, db_session)
+        if scope is not None:
+            require_scope(principal, scope)
+        return principal
 
-async def provide_analyst(
-    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-) -> Principal:
-    """Sector-wide analytics: ``national:read`` (or admin), else 401/403."""
-    principal = await authenticate(request, db_session)
-    require_scope(principal, NATIONAL_READ)
-    return principal
-
-
-async def provide_key_holder(
-    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-) -> Principal:
-    """Any valid key, else 401; the operation checks its scopes against what the body names
-    (learning sets: a key for each council listed, ``api.recommendations.service``)."""
-    return await authenticate(request, db_session)
+    return Provide(provide_key)
 
 
 STORE = Provide(provide_store, sync_to_thread=False)
 COUNCIL = Provide(provide_council)
-EDITOR = Provide(provide_editor)
-ANALYST = Provide(provide_analyst)
-COUNCILS_KEY = Provide(provide_key_holder)
+EDITOR = _key_with(FRAMEWORK_WRITE)
+"""A national body's key: ``framework:write`` (or admin), else 401/403."""
+ANALYST = _key_with(NATIONAL_READ)
+"""Sector-wide analytics: ``national:read`` (or admin), else 401/403."""
+COUNCILS_KEY = _key_with(None)
+"""Any valid key, else 401; the operation checks the scopes the body calls for (learning sets: a key
+for each council listed, ``api.recommendations.service``)."""
 COUNCIL_DEPENDENCIES = {"council": COUNCIL, "store": STORE}
 """What every council-scoped controller declares."""
 SCOPE_OF_DEPENDENCY = {
