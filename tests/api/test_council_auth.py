@@ -31,6 +31,11 @@ BODIES: dict[str, Any] = {
         "files": {"file": ("team.csv", b"Reference,Bid writing\nWALK-1,3\n", "text/csv")},
         "params": {"dry_run": "true"},
     },
+    "importAudit": {
+        "files": {"file": ("team.csv", b"Reference,Bid writing\nWALK-1,3\n", "text/csv")},
+        "data": {"title": "Walk", "audit_date": "2026-10-01"},
+        "params": {"dry_run": "true"},
+    },
 }
 
 

@@ -11,9 +11,8 @@ import zipfile
 from collections.abc import Callable
 
 import pytest
-from litestar.testing import TestClient
-
 from edskills_client import ProblemError
+from litestar.testing import TestClient
 
 from api.audits.schemas import ImportOptions
 from api.cli.local import LocalBackend

@@ -68,6 +68,14 @@ class AuditCreate(Struct, kw_only=True):
     framework_version: AuditCreateFrameworkVersion | UnsetType | None = UNSET
 
 
+class AuditImportUpload(Struct, kw_only=True):
+    file: bytes
+    title: str
+    audit_date: str
+    framework_version: str | UnsetType | None = UNSET
+    mapping: str | UnsetType | None = UNSET
+
+
 class AuditOut(Struct, kw_only=True):
     id: UUID
     council: str
@@ -1255,6 +1263,16 @@ class ImportPlan(Struct, kw_only=True):
     written_assessments: int | UnsetType = 0
 
 
+class ImportRefusal(Struct, kw_only=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | UnsetType | None = UNSET
+    errors: list[FieldError] | UnsetType | None = UNSET
+    plan: ImportPlan | UnsetType | None = UNSET
+
+
 class LearningSet(Struct, kw_only=True):
     number: int
     members: list[SetMember]
@@ -1438,6 +1456,11 @@ class TrainingPlan(Struct, kw_only=True):
     budget_gbp: float
     budget_days: float
     optimal: bool
+
+
+class AuditImport(Struct, kw_only=True):
+    audit: AuditOut | None
+    plan: ImportPlan
 
 
 class Framework(Struct, kw_only=True):
