@@ -21,7 +21,6 @@ Run: `python -m bench.faults [--port 5499]` (as root or as the postgres user).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
@@ -33,6 +32,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.common import command
 from bench.harness import (
     EDSKILLS,
     PrivateCluster,
@@ -308,11 +308,5 @@ def run() -> str:
         return f"## Faults (issue 9)\n\nNot run: {exc}\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=5499)
-    print(section(measure(parser.parse_args().port)))
-
-
 if __name__ == "__main__":
-    main()
+    command(__doc__, measure, section)

@@ -34,10 +34,12 @@ from api.db.models import Assessment, Audit, Member, NeedsProfile
 from api.seed import seed
 from api.settings import Settings
 from bench.common import percentile
+from bench.harness import fresh_postgres, postgres_available
 from taxonomy.index import FrameworkIndex
 from taxonomy.load import load_framework
 
 COUNCIL = "E08000021"
+DATABASE = "edskills_bench"
 CONCURRENCY = 8
 
 
@@ -174,26 +176,6 @@ async def over_http(url: str, index: FrameworkIndex, seconds: float = 4.0) -> di
     return figures
 
 
-def _postgres_url() -> str | None:
-    import os
-
-    import asyncpg
-
-    base = os.environ.get("EDSKILLS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-
-    async def recreate() -> None:
-        connection = await asyncpg.connect(base.replace("+asyncpg", ""), timeout=5)
-        await connection.execute("DROP DATABASE IF EXISTS edskills_bench WITH (FORCE)")
-        await connection.execute("CREATE DATABASE edskills_bench")
-        await connection.close()
-
-    try:
-        asyncio.run(recreate())
-    except OSError:
-        return None
-    return base.rsplit("/", 1)[0] + "/edskills_bench"
-
-
 def run() -> str:
     index = FrameworkIndex(load_framework())
     local = in_process(index)
@@ -214,7 +196,7 @@ def run() -> str:
     with tempfile.TemporaryDirectory() as directory:
         for kind, url in (
             ("sqlite", f"sqlite+aiosqlite:///{directory}/gaps.db"),
-            ("postgresql", _postgres_url()),
+            ("postgresql", fresh_postgres(DATABASE) if postgres_available() else None),
         ):
             if url is None:
                 lines.append(f"| {kind} | not reachable | | | |")

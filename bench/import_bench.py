@@ -11,7 +11,6 @@ import asyncio
 import csv
 import datetime as dt
 import io
-import os
 import random
 import tempfile
 import time
@@ -27,12 +26,13 @@ from api.db.engine import create_engine
 from api.db.models import Audit
 from api.seed import seed
 from api.settings import Settings
+from bench.harness import fresh_postgres, postgres_available
 from taxonomy.index import FrameworkIndex
 from taxonomy.load import load_framework
 
 LEVELS = ["0", "1", "2", "3", "4", "Working", "Expert", "basic", "n/a", "none"]
 """Level words as managers type them; no blank cells, which write nothing (DESIGN §1)."""
-POSTGRES = os.environ.get("EDSKILLS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+DATABASE = "edskills_bench"
 
 
 def wide_xlsx(index: FrameworkIndex, members: int, rng: random.Random) -> bytes:
@@ -93,20 +93,10 @@ def measure(url: str, index: FrameworkIndex, content: bytes, name: str, assessme
 def _database(kind: str, directory: str) -> str | None:
     if kind == "sqlite":
         url = f"sqlite+aiosqlite:///{directory}/import.db"
+    elif postgres_available():
+        url = fresh_postgres(DATABASE)
     else:
-        import asyncpg
-
-        async def recreate() -> None:
-            connection = await asyncpg.connect(POSTGRES.replace("+asyncpg", ""), timeout=5)
-            await connection.execute("DROP DATABASE IF EXISTS edskills_bench WITH (FORCE)")
-            await connection.execute("CREATE DATABASE edskills_bench")
-            await connection.close()
-
-        try:
-            asyncio.run(recreate())
-        except OSError:
-            return None
-        url = POSTGRES.rsplit("/", 1)[0] + "/edskills_bench"
+        return None
     migrate.upgrade(url)
     asyncio.run(seed(Settings.from_env({}, database_url=url)))
     return url

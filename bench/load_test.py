@@ -17,7 +17,6 @@ tests, `EDSKILLS_TEST_POSTGRES_URL`).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import random
@@ -30,7 +29,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.common import percentile
+from bench.common import command, percentile
 from bench.harness import (
     Server,
     _dsn,
@@ -360,13 +359,5 @@ def run() -> str:
     return section(measure())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    print(section(measure(args.seconds, args.workers)))
-
-
 if __name__ == "__main__":
-    main()
+    command(__doc__, measure, section)

@@ -13,7 +13,6 @@ Run: `python -m bench.national_scale [--repeats 15]`.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import tempfile
@@ -24,7 +23,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.common import percentile
+from bench.common import command, percentile
 from bench.devdata import fill_national
 from bench.harness import (
     Server,
@@ -180,11 +179,5 @@ def run() -> str:
     return section(measure())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=15)
-    print(section(measure(parser.parse_args().repeats)))
-
-
 if __name__ == "__main__":
-    main()
+    command(__doc__, measure, section)

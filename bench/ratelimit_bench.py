@@ -12,7 +12,6 @@ Run: `python -m bench.ratelimit_bench [--requests 400]` (PostgreSQL rows need th
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import tempfile
@@ -29,6 +28,7 @@ from api.db.engine import create_engine
 from api.ratelimit import RateLimiter
 from api.seed import seed
 from api.settings import Settings
+from bench.common import command
 from bench.harness import drop_postgres, fresh_postgres, postgres_available
 
 COUNCIL = "E08000021"
@@ -153,12 +153,5 @@ def run(requests: int = 400) -> str:
     return section({"SQLite": _sqlite(requests), "PostgreSQL": _postgres(requests)}, requests)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400)
-    args = parser.parse_args()
-    print(run(args.requests))
-
-
 if __name__ == "__main__":
-    main()
+    command(__doc__, run, str)
