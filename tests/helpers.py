@@ -1,4 +1,4 @@
-"""Helpers the API, CLI and serving tests share: one home for each (issue 13)."""
+"""Helpers the API, CLI, serving and analysis tests share: one home for each (issue 13)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,42 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import event
 
+from taxonomy.model import DeliveryMode, Development, Importance, Requirement, Role, TrainingOption
 from tests.conftest import NEWCASTLE, bearer
 from tests.serving import free_port
 
 COUNCIL = f"/v1/councils/{NEWCASTLE}"
 """Newcastle's council path: the council the ``newcastle`` key covers."""
+
+
+def make_role(slug: str, title: str, band: int, *requirements: tuple[str, int, Importance]) -> Role:
+    """A role of a hand-made edition; each requirement ``(skill, level, importance)``."""
+    needs = tuple(Requirement(skill=skill, level=level, importance=imp) for skill, level, imp in requirements)
+    return Role(slug=slug, title=title, band=band, requirements=needs)
+
+
+def course(
+    slug: str,
+    *develops: tuple[str, int, int],
+    cost: float = 100.0,
+    days: float = 1.0,
+    mode: DeliveryMode = "online",
+    min_cohort: int | None = None,
+    max_cohort: int | None = None,
+) -> TrainingOption:
+    """A course of a hand-made catalogue; each development ``(skill, from_level, to_level)``."""
+    return TrainingOption(
+        slug=slug,
+        provider="Provider",
+        title=slug.replace("-", " ").title(),
+        kind="course",
+        mode=mode,
+        develops=tuple(Development(skill=s, from_level=low, to_level=high) for s, low, high in develops),
+        cost_gbp=cost,
+        days=days,
+        min_cohort=min_cohort,
+        max_cohort=max_cohort,
+    )
 
 
 def post(  # type: ignore[type-arg]

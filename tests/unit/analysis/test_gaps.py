@@ -26,6 +26,7 @@ from api.analysis.gaps import (
 )
 from api.analysis.model import RequirementRow, TeamMember
 from taxonomy.model import Requirement, Role, Scenario, ScenarioRow
+from tests.helpers import make_role
 
 # ---------------------------------------------------------------------------------------------
 # Helpers (written from DESIGN, not from the implementation)
@@ -77,32 +78,26 @@ def design_sort_key(gap: GapRow) -> tuple[int, int, str, int]:
 # ---------------------------------------------------------------------------------------------
 
 ROLES = {
-    "edo": Role(
-        slug="edo",
-        title="Economic Development Officer",
-        band=2,
-        requirements=(
-            Requirement(skill="data-analysis", level=2, importance="important"),
-            Requirement(skill="bid-writing", level=3, importance="essential"),
-            Requirement(skill="stakeholder-engagement", level=2, importance="desirable"),
+    role.slug: role
+    for role in (
+        make_role(
+            "edo",
+            "Economic Development Officer",
+            2,
+            ("data-analysis", 2, "important"),
+            ("bid-writing", 3, "essential"),
+            ("stakeholder-engagement", 2, "desirable"),
         ),
-    ),
-    "manager": Role(
-        slug="manager",
-        title="Economic Development Manager",
-        band=4,
-        requirements=(
-            Requirement(skill="data-analysis", level=3, importance="desirable"),
-            Requirement(skill="bid-writing", level=3, importance="important"),
-            Requirement(skill="stakeholder-engagement", level=3, importance="essential"),
+        make_role(
+            "manager",
+            "Economic Development Manager",
+            4,
+            ("data-analysis", 3, "desirable"),
+            ("bid-writing", 3, "important"),
+            ("stakeholder-engagement", 3, "essential"),
         ),
-    ),
-    "apprentice": Role(
-        slug="apprentice",
-        title="ED Apprentice",
-        band=1,
-        requirements=(Requirement(skill="data-analysis", level=1, importance="desirable"),),
-    ),
+        make_role("apprentice", "ED Apprentice", 1, ("data-analysis", 1, "desirable")),
+    )
 }
 
 NET_ZERO = Scenario(

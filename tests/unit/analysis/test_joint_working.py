@@ -18,7 +18,8 @@ from api.analysis.joint_working import (
     suggest,
 )
 from api.analysis.model import RequirementRow, TeamMember
-from taxonomy.model import IMPORTANCE_WEIGHT, Development, Importance, TrainingOption
+from taxonomy.model import IMPORTANCE_WEIGHT, Importance, TrainingOption
+from tests.helpers import course
 
 BID, DATA, INVEST, PLACE = "bid-writing", "economic-data-analysis", "inward-investment", "place-marketing"
 
@@ -37,18 +38,9 @@ def team(prefix: str, *levels: dict[str, int]) -> tuple[TeamMember, ...]:
     return tuple(TeamMember(reference=f"{prefix}-{i:02d}", levels=dict(lv)) for i, lv in enumerate(levels, 1))
 
 
-def course(slug: str, skill: str, low: int, high: int, min_cohort: int | None) -> TrainingOption:
-    return TrainingOption(
-        slug=slug,
-        provider="Provider",
-        title=slug.replace("-", " ").title(),
-        kind="course",
-        mode="in person",
-        develops=(Development(skill=skill, from_level=low, to_level=high),),
-        cost_gbp=1000,
-        days=2,
-        min_cohort=min_cohort,
-    )
+def cohort_course(slug: str, skill: str, low: int, high: int, min_cohort: int | None) -> TrainingOption:
+    """An in-person course of one skill, where the provider's minimum cohort is what matters."""
+    return course(slug, (skill, low, high), cost=1000, days=2, mode="in person", min_cohort=min_cohort)
 
 
 # Ours: short of BID@3 (2 needed, essential), DATA@2 (important) and INVEST@3 (desirable);
@@ -168,7 +160,7 @@ def _invest_neighbour(*levels: int) -> CouncilView:
 def test_joint_cohort_only_when_neither_alone_but_both_together(
     their_levels: tuple[int, ...], min_cohort: int, joint: bool
 ) -> None:
-    option = course("investment-promotion", INVEST, 1, 3, min_cohort)
+    option = cohort_course("investment-promotion", INVEST, 1, 3, min_cohort)
     result = suggest(OURS, _invest_neighbour(*their_levels), [option])
     expected = [
         JointCohort(
@@ -189,10 +181,10 @@ def test_joint_cohort_only_when_neither_alone_but_both_together(
 def test_joint_cohort_ignores_options_without_a_minimum_or_not_reaching_the_level() -> None:
     neighbour = _invest_neighbour(1, 2)
     options = [
-        course("no-minimum", INVEST, 1, 3, None),
-        course("too-low", INVEST, 1, 2, 4),  # develops INVEST only up to 2, the need is at 3
-        course("other-skill", BID, 0, 4, 4),
-        course("up-to-expert", INVEST, 1, 4, 4),
+        cohort_course("no-minimum", INVEST, 1, 3, None),
+        cohort_course("too-low", INVEST, 1, 2, 4),  # develops INVEST only up to 2, the need is at 3
+        cohort_course("other-skill", BID, 0, 4, 4),
+        cohort_course("up-to-expert", INVEST, 1, 4, 4),
     ]
     assert [c.training for c in suggest(OURS, neighbour, options).joint_cohorts] == ["up-to-expert"]
 
@@ -237,7 +229,7 @@ def test_privacy_no_member_reference_name_or_count_of_the_neighbour_leaks() -> N
     neighbour = council_view(
         "E07000002", "Nearby", secret, [row(PLACE, 2, 10), row(INVEST, 3, 9, "essential"), row(DATA, 2, 11)]
     )
-    options = [course("investment-promotion", INVEST, 0, 3, 7)]  # we have 3 eligible, it has 6
+    options = [cohort_course("investment-promotion", INVEST, 0, 3, 7)]  # we have 3 eligible, it has 6
     ranked = joint_working(OURS, [neighbour], options)
     assert len(ranked) == 1 and ranked[0].joint_cohorts and ranked[0].we_can_help and ranked[0].can_help
     assert ranked[0].score == 3 + 2 + 1 + 1  # BID@3; PLACE@2; DATA@2 and INVEST@3 common

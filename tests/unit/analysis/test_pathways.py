@@ -26,7 +26,6 @@ from taxonomy.index import FrameworkIndex
 from taxonomy.load import load_framework
 from taxonomy.model import (
     Category,
-    Development,
     EdgeKind,
     Framework,
     Importance,
@@ -35,28 +34,11 @@ from taxonomy.model import (
     Requirement,
     Role,
     Skill,
-    TrainingOption,
 )
+from tests.helpers import course, make_role
 
 SKILLS = ("analysis", "bids", "leadership", "partnerships")
 IMPORTANCES: tuple[Importance, ...] = ("essential", "important", "desirable")
-
-
-def req(skill: str, level: int, importance: Importance) -> Requirement:
-    return Requirement(skill=skill, level=level, importance=importance)
-
-
-def course(slug: str, cost: float, *develops: tuple[str, int, int]) -> TrainingOption:
-    return TrainingOption(
-        slug=slug,
-        provider="Provider",
-        title=slug.replace("-", " ").title(),
-        kind="course",
-        mode="online",
-        develops=tuple(Development(skill=s, from_level=f, to_level=t) for s, f, t in develops),
-        cost_gbp=cost,
-        days=1.0,
-    )
 
 
 def edge(from_role: str, to_role: str, years_min: int = 1, years_max: int | None = 2) -> PathwayEdge:
@@ -67,41 +49,19 @@ def edge(from_role: str, to_role: str, years_min: int = 1, years_max: int | None
 
 
 ROLES = (
-    Role(
-        slug="trainee",
-        title="Trainee",
-        band=1,
-        requirements=(req("analysis", 1, "essential"), req("bids", 1, "important")),
+    make_role("trainee", "Trainee", 1, ("analysis", 1, "essential"), ("bids", 1, "important")),
+    make_role("analyst", "Analyst", 2, ("analysis", 3, "essential"), ("bids", 1, "desirable")),
+    make_role("officer", "Officer", 2, ("bids", 2, "essential"), ("partnerships", 2, "important")),
+    make_role(
+        "senior",
+        "Senior officer",
+        3,
+        ("analysis", 2, "essential"),
+        ("bids", 2, "important"),
+        ("leadership", 1, "desirable"),
     ),
-    Role(
-        slug="analyst",
-        title="Analyst",
-        band=2,
-        requirements=(req("analysis", 3, "essential"), req("bids", 1, "desirable")),
-    ),
-    Role(
-        slug="officer",
-        title="Officer",
-        band=2,
-        requirements=(req("bids", 2, "essential"), req("partnerships", 2, "important")),
-    ),
-    Role(
-        slug="senior",
-        title="Senior officer",
-        band=3,
-        requirements=(
-            req("analysis", 2, "essential"),
-            req("bids", 2, "important"),
-            req("leadership", 1, "desirable"),
-        ),
-    ),
-    Role(
-        slug="manager",
-        title="Manager",
-        band=4,
-        requirements=(req("leadership", 3, "essential"), req("partnerships", 3, "important")),
-    ),
-    Role(slug="island", title="Island", band=2, requirements=(req("analysis", 1, "desirable"),)),
+    make_role("manager", "Manager", 4, ("leadership", 3, "essential"), ("partnerships", 3, "important")),
+    make_role("island", "Island", 2, ("analysis", 1, "desirable")),
 )
 
 SMALL = Framework(
@@ -123,14 +83,14 @@ SMALL = Framework(
     ),
     scenarios=(),
     training=(
-        course("stats-intro", 200, ("analysis", 0, 2)),
-        course("data-course", 500, ("analysis", 1, 3)),
-        course("analysis-bootcamp", 400, ("analysis", 0, 3)),
-        course("data-masterclass", 1500, ("analysis", 2, 4)),
-        course("leadership-l5", 3000, ("leadership", 0, 3), ("partnerships", 2, 4)),
-        course("partnership-workshop", 300, ("partnerships", 1, 2)),
-        course("advanced-bids", 800, ("bids", 2, 4)),
-        course("bids-refresher", 100, ("bids", 1, 2)),
+        course("stats-intro", ("analysis", 0, 2), cost=200),
+        course("data-course", ("analysis", 1, 3), cost=500),
+        course("analysis-bootcamp", ("analysis", 0, 3), cost=400),
+        course("data-masterclass", ("analysis", 2, 4), cost=1500),
+        course("leadership-l5", ("leadership", 0, 3), ("partnerships", 2, 4), cost=3000),
+        course("partnership-workshop", ("partnerships", 1, 2), cost=300),
+        course("advanced-bids", ("bids", 2, 4), cost=800),
+        course("bids-refresher", ("bids", 1, 2), cost=100),
     ),
 )
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from api.analysis.model import GapRow, TeamMember
 from api.analysis.training_plan import TrainingPlan, plan_training
-from taxonomy.model import Development, TrainingOption
+from taxonomy.model import TrainingOption
+from tests.helpers import course
 
 BID, DATA, PARTNER = "bid-writing", "economic-data-analysis", "partnership-working"
 WEIGHT = {"essential": 3, "important": 2, "desirable": 1}
@@ -30,28 +31,6 @@ def gap(skill: str, level: int, required: int, importance: str = "essential") ->
         importance=importance,  # type: ignore[arg-type]
         weight=WEIGHT[importance],
         rag="red",
-    )
-
-
-def course(
-    slug: str,
-    *develops: tuple[str, int, int],
-    cost: float = 100.0,
-    days: float = 1.0,
-    min_cohort: int | None = None,
-    max_cohort: int | None = None,
-) -> TrainingOption:
-    return TrainingOption(
-        slug=slug,
-        provider="Provider",
-        title=slug.replace("-", " ").title(),
-        kind="course",
-        mode="online",
-        develops=tuple(Development(skill=s, from_level=lo, to_level=hi) for s, lo, hi in develops),
-        cost_gbp=cost,
-        days=days,
-        min_cohort=min_cohort,
-        max_cohort=max_cohort,
     )
 
 
