@@ -54,6 +54,11 @@ def ok(result: Result) -> str:
     return result.stdout
 
 
+def import_sheet(edskills: Invoke, sheet: Path, *options: str) -> Result:
+    """``edskills audit import SHEET --council <Newcastle> OPTIONS…``."""
+    return edskills("audit", "import", str(sheet), "--council", NEWCASTLE, *options)
+
+
 def test_spreadsheet_to_report(edskills: Invoke, tmp_path: Path) -> None:
     sheet = tmp_path / "team.csv"
     sheet.write_text(TEAM_CSV, encoding="utf-8")
@@ -61,7 +66,7 @@ def test_spreadsheet_to_report(edskills: Invoke, tmp_path: Path) -> None:
     audit = audit.strip()
     assert len(audit) == 36
 
-    plan = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--audit", audit, "--dry-run")
+    plan = import_sheet(edskills, sheet, "--audit", audit, "--dry-run")
     text = ok(plan)
     assert "M&E" in text and "monitoring-evaluation" in text and "matched" in text
     assert "Snr Econ Dev Officer" in text
@@ -73,17 +78,7 @@ def test_spreadsheet_to_report(edskills: Invoke, tmp_path: Path) -> None:
     )
 
     done = ok(
-        edskills(
-            "audit",
-            "import",
-            str(sheet),
-            "--council",
-            NEWCASTLE,
-            "--audit",
-            audit,
-            "--role",
-            "Snr Econ Dev Officer=senior-ed-officer",
-        )
+        import_sheet(edskills, sheet, "--audit", audit, "--role", "Snr Econ Dev Officer=senior-ed-officer")
     )
     assert "3 member(s) created, 0 updated, 8 assessment(s) written" in done
 
@@ -125,21 +120,11 @@ def test_undecided_import_is_refused_and_writes_nothing(
     sheet.write_text("Reference,Forklift licence\nEDO-01,3\n", encoding="utf-8")
     audit = ok(edskills("audit", "create", "--council", NEWCASTLE, "--title", "Odd")).strip()
     before = row_counts()
-    refused = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--audit", audit)
+    refused = import_sheet(edskills, sheet, "--audit", audit)
     assert refused.exit_code == 2
     assert refused.stderr.strip().splitlines()[-1].startswith("edskills: error: nothing was imported")
     assert row_counts() == before
-    mapped = edskills(
-        "audit",
-        "import",
-        str(sheet),
-        "--council",
-        NEWCASTLE,
-        "--audit",
-        audit,
-        "--map",
-        "Forklift licence=ignore",
-    )
+    mapped = import_sheet(edskills, sheet, "--audit", audit, "--map", "Forklift licence=ignore")
     assert "1 member(s) created" in ok(mapped)
 
 
@@ -151,9 +136,9 @@ def test_import_without_an_audit_creates_one_only_when_ready(
     sheet = tmp_path / "new.csv"
     sheet.write_text("Reference,Line manager,GIS,Forklift licence\nEDO-01,Pat,3,2\n", encoding="utf-8")
     before = row_counts()
-    dry = ok(edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--dry-run"))
+    dry = ok(import_sheet(edskills, sheet, "--dry-run"))
     assert "dry run: nothing written; not ready" in dry
-    refused = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--title", "New")
+    refused = import_sheet(edskills, sheet, "--title", "New")
     assert refused.exit_code == 2
     assert refused.stdout.split("\n\nto confirm")[0] == dry.split("\n\nto confirm")[0], "the dry run's plan"
     assert "--map 'Line manager=people-management'  People management & development (81)" in refused.stdout
@@ -161,12 +146,12 @@ def test_import_without_an_audit_creates_one_only_when_ready(
     assert refused.stderr.strip().splitlines()[-1] == (
         "edskills: error: nothing was imported: 2 item(s) to fix or confirm (listed above)"
     )
-    long = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--layout", "long")
+    long = import_sheet(edskills, sheet, "--layout", "long")
     assert long.exit_code == 2 and "a long layout needs 'Skill' and 'Level' columns" in long.stdout
     assert row_counts() == before, "no audit was created"
 
     mapped = ("--map", "Line manager=ignore", "--map", "Forklift licence=ignore")
-    done = edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--title", "New", *mapped)
+    done = import_sheet(edskills, sheet, "--title", "New", *mapped)
     created = done.stderr.split("created audit ")[1].split()[0]
     assert f"imported into audit {created}: 1 member(s) created, 0 updated, 1 assessment(s) written" in ok(
         done
@@ -179,7 +164,7 @@ def test_carry_forward(edskills: Invoke, tmp_path: Path) -> None:
     sheet = tmp_path / "team.csv"
     sheet.write_text(TEAM_CSV, encoding="utf-8")
     audit = ok(edskills("audit", "create", "--council", NEWCASTLE, "--title", "CF")).strip()
-    ok(edskills("audit", "import", str(sheet), "--council", NEWCASTLE, "--audit", audit))
+    ok(import_sheet(edskills, sheet, "--audit", audit))
     carried = edskills("audit", "carry-forward", "--council", NEWCASTLE, "--audit", audit, "--to", "2026.1")
     copy = ok(carried).strip()
     assert len(copy) == 36 and copy != audit
