@@ -1,10 +1,14 @@
 """How an operation becomes a request, and how requests are retried.
 
 Each API operation is written once, as a small function that turns Python arguments into a
-:class:`Call` (path values, query, body, expected response type). The :func:`operation`
-decorator turns that function into a descriptor: on a :class:`~edskills_client.Client` it is a
-plain method returning the decoded response, on an :class:`~edskills_client.AsyncClient` a
-coroutine method — one definition, two clients, full type checking of arguments and results.
+:class:`Call` (query, body, expected response type). The :func:`operation` decorator turns that
+function into a descriptor: on a :class:`~edskills_client.Client` it is a plain method returning
+the decoded response, on an :class:`~edskills_client.AsyncClient` a coroutine method — one
+definition, two clients, full type checking of arguments and results.
+
+What every operation does alike is done here, once: each ``{name}`` of the operation's path is
+filled from the function's argument of that name, and an ``if_match`` argument, when given, is
+sent as the ``If-Match`` header.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import functools
+import inspect
 import random
+import string
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
@@ -29,6 +35,8 @@ OPERATIONS: dict[str, str] = {}
 """operationId in openapi.yaml → client method name; a test checks it covers the whole spec."""
 
 RETRY_STATUSES = frozenset({429, 503})
+IF_MATCH = "if_match"
+"""The argument sent as the ``If-Match`` header (an ``ETag`` from ``with_etag``) where an operation has it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +45,6 @@ class Call(Generic[T]):
 
     response: type[T]
     """A msgspec Struct type, ``bytes`` (downloads), ``str`` (HTML) or ``type(None)`` (204)."""
-    path: Mapping[str, object] = dataclasses.field(default_factory=dict)
     query: Mapping[str, object] = dataclasses.field(default_factory=dict)
     json: object = None
     files: Mapping[str, tuple[str, bytes, str]] | None = None
@@ -114,6 +121,11 @@ class Operation(Generic[P, T]):
         self.path = path
         self.build = build
         self.name = build.__name__
+        self.signature = inspect.signature(build)
+        self.path_names = tuple(name for _, name, _, _ in string.Formatter().parse(path) if name)
+        missing = [name for name in self.path_names if name not in self.signature.parameters]
+        if missing:
+            raise TypeError(f"{self.name} has no argument for {path}: {', '.join(missing)}")
         functools.update_wrapper(self, build)  # type: ignore[arg-type]
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -123,7 +135,12 @@ class Operation(Generic[P, T]):
 
     def prepare(self, *args: P.args, **kwargs: P.kwargs) -> Request[T]:
         call = self.build(*args, **kwargs)
-        values = {key: quote(str(value), safe="") for key, value in call.path.items()}
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = {name: quote(str(bound.arguments[name]), safe="") for name in self.path_names}
+        etag = bound.arguments.get(IF_MATCH)
+        if etag:
+            call = dataclasses.replace(call, headers={**call.headers, "If-Match": etag})
         return Request(self.operation_id, self.method, self.path.format_map(values), call)
 
     @overload

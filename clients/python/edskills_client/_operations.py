@@ -58,7 +58,7 @@ class Operations:
     @operation("getFramework", "GET", "/v1/frameworks/{version}")
     def get_framework(version: str) -> Call[models.FrameworkSummary]:
         """One edition's summary, e.g. ``2026.1``."""
-        return Call(models.FrameworkSummary, path={"version": version})
+        return Call(models.FrameworkSummary)
 
     @operation("listLevels", "GET", "/v1/levels")
     def list_levels(*, version: str | None = None) -> Call[models.LevelList]:
@@ -87,7 +87,7 @@ class Operations:
     @operation("getSkill", "GET", "/v1/skills/{slug}")
     def get_skill(slug: str, *, version: str | None = None) -> Call[models.SkillDetail]:
         """One skill with the roles and training that use it."""
-        return Call(models.SkillDetail, path={"slug": slug}, query={"version": version})
+        return Call(models.SkillDetail, query={"version": version})
 
     @operation("listRoles", "GET", "/v1/roles")
     def list_roles(
@@ -98,11 +98,11 @@ class Operations:
     @operation("getRole", "GET", "/v1/roles/{slug}")
     def get_role(slug: str, *, version: str | None = None) -> Call[models.RoleDetail]:
         """A role with its requirements and its next and previous roles."""
-        return Call(models.RoleDetail, path={"slug": slug}, query={"version": version})
+        return Call(models.RoleDetail, query={"version": version})
 
     @operation("listNextRoles", "GET", "/v1/roles/{slug}/next")
     def list_next_roles(slug: str, *, version: str | None = None) -> Call[models.NextRoles]:
-        return Call(models.NextRoles, path={"slug": slug}, query={"version": version})
+        return Call(models.NextRoles, query={"version": version})
 
     @operation("listPathways", "GET", "/v1/pathways")
     def list_pathways(*, version: str | None = None) -> Call[models.PathwayList]:
@@ -114,7 +114,7 @@ class Operations:
 
     @operation("getScenario", "GET", "/v1/scenarios/{slug}")
     def get_scenario(slug: str, *, version: str | None = None) -> Call[models.ScenarioDetail]:
-        return Call(models.ScenarioDetail, path={"slug": slug}, query={"version": version})
+        return Call(models.ScenarioDetail, query={"version": version})
 
     @operation("listTraining", "GET", "/v1/training")
     def list_training(
@@ -141,7 +141,7 @@ class Operations:
 
     @operation("getTraining", "GET", "/v1/training/{slug}")
     def get_training(slug: str, *, version: str | None = None) -> Call[models.TrainingDetail]:
-        return Call(models.TrainingDetail, path={"slug": slug}, query={"version": version})
+        return Call(models.TrainingDetail, query={"version": version})
 
     # --- matching -------------------------------------------------------------------------------
 
@@ -176,12 +176,12 @@ class Operations:
     @operation("getCouncil", "GET", "/v1/councils/{code}")
     def get_council(code: str) -> Call[models.CouncilDetail]:
         """A council with its neighbours, county and combined authority."""
-        return Call(models.CouncilDetail, path={"code": code})
+        return Call(models.CouncilDetail)
 
     @operation("setSharing", "PUT", "/v1/councils/{code}/sharing")
     def set_sharing(code: str, share_capability: bool) -> Call[models.SharingOut]:
         """Opt in (or out) of sharing the council's capability summary with neighbours."""
-        return Call(models.SharingOut, path={"code": code}, json={"share_capability": share_capability})
+        return Call(models.SharingOut, json={"share_capability": share_capability})
 
     # --- audits ---------------------------------------------------------------------------------
 
@@ -189,50 +189,41 @@ class Operations:
     def list_audits(
         code: str, *, limit: int | None = None, offset: int | None = None
     ) -> Call[models.AuditPage]:
-        return Call(models.AuditPage, path={"code": code}, query={"limit": limit, "offset": offset})
+        return Call(models.AuditPage, query={"limit": limit, "offset": offset})
 
     @operation("createAudit", "POST", "/v1/councils/{code}/audits")
     def create_audit(code: str, audit: models.AuditCreate | Body) -> Call[models.AuditOut]:
-        return Call(models.AuditOut, path={"code": code}, json=audit)
+        return Call(models.AuditOut, json=audit)
 
     @operation("getAudit", "GET", "/v1/councils/{code}/audits/{audit_id}")
     def get_audit(code: str, audit_id: Id) -> Call[models.AuditOut]:
-        return Call(models.AuditOut, path={"code": code, "audit_id": audit_id})
+        return Call(models.AuditOut)
 
     @operation("updateAudit", "PATCH", "/v1/councils/{code}/audits/{audit_id}")
     def update_audit(
         code: str, audit_id: Id, changes: models.AuditUpdate | Body, *, if_match: str | None = None
     ) -> Call[models.AuditOut]:
-        return Call(
-            models.AuditOut,
-            path={"code": code, "audit_id": audit_id},
-            json=changes,
-            headers=_if_match(if_match),
-        )
+        return Call(models.AuditOut, json=changes)
 
     @operation("deleteAudit", "DELETE", "/v1/councils/{code}/audits/{audit_id}")
     def delete_audit(code: str, audit_id: Id) -> Call[None]:
         """Delete an audit with its members and assessments."""
-        return Call(NoContent, path={"code": code, "audit_id": audit_id})
+        return Call(NoContent)
 
     @operation("listMembers", "GET", "/v1/councils/{code}/audits/{audit_id}/members")
     def list_members(
         code: str, audit_id: Id, *, limit: int | None = None, offset: int | None = None
     ) -> Call[models.MemberPage]:
-        return Call(
-            models.MemberPage,
-            path={"code": code, "audit_id": audit_id},
-            query={"limit": limit, "offset": offset},
-        )
+        return Call(models.MemberPage, query={"limit": limit, "offset": offset})
 
     @operation("createMember", "POST", "/v1/councils/{code}/audits/{audit_id}/members")
     def create_member(code: str, audit_id: Id, member: models.MemberCreate | Body) -> Call[models.MemberOut]:
-        return Call(models.MemberOut, path={"code": code, "audit_id": audit_id}, json=member)
+        return Call(models.MemberOut, json=member)
 
     @operation("getMember", "GET", "/v1/councils/{code}/audits/{audit_id}/members/{reference}")
     def get_member(code: str, audit_id: Id, reference: str) -> Call[models.MemberOut]:
         """A member with their assessments and effective levels (verified > manager > self)."""
-        return Call(models.MemberOut, path={"code": code, "audit_id": audit_id, "reference": reference})
+        return Call(models.MemberOut)
 
     @operation("updateMember", "PATCH", "/v1/councils/{code}/audits/{audit_id}/members/{reference}")
     def update_member(
@@ -243,28 +234,19 @@ class Operations:
         *,
         if_match: str | None = None,
     ) -> Call[models.MemberOut]:
-        return Call(
-            models.MemberOut,
-            path={"code": code, "audit_id": audit_id, "reference": reference},
-            json=changes,
-            headers=_if_match(if_match),
-        )
+        return Call(models.MemberOut, json=changes)
 
     @operation("deleteMember", "DELETE", "/v1/councils/{code}/audits/{audit_id}/members/{reference}")
     def delete_member(code: str, audit_id: Id, reference: str) -> Call[None]:
         """Delete a member and erase their assessments."""
-        return Call(NoContent, path={"code": code, "audit_id": audit_id, "reference": reference})
+        return Call(NoContent)
 
     @operation("upsertAssessments", "PUT", "/v1/councils/{code}/audits/{audit_id}/assessments")
     def upsert_assessments(
         code: str, audit_id: Id, assessments: Sequence[models.AssessmentIn | Body]
     ) -> Call[models.BulkResult]:
         """Write a whole matrix of assessments, all or nothing."""
-        return Call(
-            models.BulkResult,
-            path={"code": code, "audit_id": audit_id},
-            json={"assessments": list(assessments)},
-        )
+        return Call(models.BulkResult, json={"assessments": list(assessments)})
 
     @operation("importSpreadsheet", "POST", "/v1/councils/{code}/audits/{audit_id}/import")
     def import_spreadsheet(
@@ -286,8 +268,7 @@ class Operations:
         document carries the ``plan``.
         """
         upload = _import_upload(file, filename, dry_run, header_row, layout, source)
-        path = {"code": code, "audit_id": audit_id}
-        return Call(models.ImportPlan, path=path, data=_form(mapping=mapping), **upload)
+        return Call(models.ImportPlan, data=_form(mapping=mapping), **upload)
 
     @operation("importAudit", "POST", "/v1/councils/{code}/audits/import")
     def import_audit(
@@ -309,12 +290,12 @@ class Operations:
         upload = _import_upload(file, filename, dry_run, header_row, layout, source)
         form = {"title": title, "audit_date": str(audit_date)}
         form |= _form(mapping=mapping, framework_version=framework_version)
-        return Call(models.AuditImport, path={"code": code}, data=form, **upload)
+        return Call(models.AuditImport, data=form, **upload)
 
     @operation("exportAudit", "GET", "/v1/councils/{code}/audits/{audit_id}/export")
     def export_audit(code: str, audit_id: Id, *, format: Literal["csv", "xlsx"] = "xlsx") -> Call[bytes]:
         """The audit as a wide spreadsheet (bytes) that imports back exactly."""
-        return Call(bytes, path={"code": code, "audit_id": audit_id}, query={"format": format})
+        return Call(bytes, query={"format": format})
 
     # --- needs, gaps, progress, report ----------------------------------------------------------
 
@@ -322,47 +303,42 @@ class Operations:
     def list_needs(
         code: str, *, limit: int | None = None, offset: int | None = None
     ) -> Call[models.NeedsPage]:
-        return Call(models.NeedsPage, path={"code": code}, query={"limit": limit, "offset": offset})
+        return Call(models.NeedsPage, query={"limit": limit, "offset": offset})
 
     @operation("createNeeds", "POST", "/v1/councils/{code}/needs")
     def create_needs(code: str, needs: models.NeedsCreate | Body) -> Call[models.NeedsOut]:
         """A needs profile: target establishment, scenarios and explicit rows."""
-        return Call(models.NeedsOut, path={"code": code}, json=needs)
+        return Call(models.NeedsOut, json=needs)
 
     @operation("getNeeds", "GET", "/v1/councils/{code}/needs/{needs_id}")
     def get_needs(code: str, needs_id: Id) -> Call[models.NeedsOut]:
-        return Call(models.NeedsOut, path={"code": code, "needs_id": needs_id})
+        return Call(models.NeedsOut)
 
     @operation("updateNeeds", "PATCH", "/v1/councils/{code}/needs/{needs_id}")
     def update_needs(
         code: str, needs_id: Id, changes: models.NeedsUpdate | Body, *, if_match: str | None = None
     ) -> Call[models.NeedsOut]:
-        return Call(
-            models.NeedsOut,
-            path={"code": code, "needs_id": needs_id},
-            json=changes,
-            headers=_if_match(if_match),
-        )
+        return Call(models.NeedsOut, json=changes)
 
     @operation("deleteNeeds", "DELETE", "/v1/councils/{code}/needs/{needs_id}")
     def delete_needs(code: str, needs_id: Id) -> Call[None]:
-        return Call(NoContent, path={"code": code, "needs_id": needs_id})
+        return Call(NoContent)
 
     @operation("getRequirements", "GET", "/v1/councils/{code}/needs/{needs_id}/requirements")
     def get_requirements(code: str, needs_id: Id) -> Call[models.Requirements]:
         """The needs profile expanded into (skill, level) rows (DESIGN §2.1)."""
-        return Call(models.Requirements, path={"code": code, "needs_id": needs_id})
+        return Call(models.Requirements)
 
     @operation("getGaps", "GET", "/v1/councils/{code}/audits/{audit_id}/gaps")
     def get_gaps(code: str, audit_id: Id, needs: Id) -> Call[models.GapReport]:
         """The RAG gap table and readiness of an audit against a needs profile (DESIGN §2.2)."""
-        return Call(models.GapReport, path={"code": code, "audit_id": audit_id}, query={"needs": needs})
+        return Call(models.GapReport, query={"needs": needs})
 
     @operation("getProgress", "GET", "/v1/councils/{code}/progress")
     def get_progress(code: str, *, from_audit: Id, to_audit: Id, needs: Id) -> Call[models.ProgressReport]:
         """Progress between an earlier and a later audit against one needs profile."""
         query = {"from": from_audit, "to": to_audit, "needs": needs}
-        return Call(models.ProgressReport, path={"code": code}, query=query)
+        return Call(models.ProgressReport, query=query)
 
     @operation("getReport", "GET", "/v1/councils/{code}/audits/{audit_id}/report")
     def get_report(
@@ -375,7 +351,7 @@ class Operations:
     ) -> Call[str]:
         """The audit report: one self-contained HTML page (with a plan summary given budgets)."""
         query = {"needs": needs, "budget_gbp": budget_gbp, "budget_days": budget_days}
-        return Call(str, path={"code": code, "audit_id": audit_id}, query=query)
+        return Call(str, query=query)
 
     # --- recommendations ------------------------------------------------------------------------
 
@@ -385,18 +361,14 @@ class Operations:
     ) -> Call[models.Recommendations]:
         """An optimal training plan within both budgets, and joint working with neighbours."""
         query = {"needs": needs, "budget_gbp": budget_gbp, "budget_days": budget_days}
-        return Call(models.Recommendations, path={"code": code, "audit_id": audit_id}, query=query)
+        return Call(models.Recommendations, query=query)
 
     @operation("getPathway", "GET", "/v1/councils/{code}/audits/{audit_id}/members/{reference}/pathway")
     def get_pathway(
         code: str, audit_id: Id, reference: str, *, target: str | None = None
     ) -> Call[models.PathwayResponse]:
         """A member's readiness for reachable roles and the route to ``target``."""
-        return Call(
-            models.PathwayResponse,
-            path={"code": code, "audit_id": audit_id, "reference": reference},
-            query={"target": target},
-        )
+        return Call(models.PathwayResponse, query={"target": target})
 
     @operation("planLearningSets", "POST", "/v1/learning-sets/plan")
     def plan_learning_sets(request: models.LearningSetRequest | Body) -> Call[models.LearningSetResponse]:
@@ -412,106 +384,98 @@ class Operations:
 
     @operation("deleteDraft", "DELETE", "/v1/frameworks/{version}")
     def delete_draft(version: str, *, if_match: str | None = None) -> Call[None]:
-        return Call(NoContent, path={"version": version}, headers=_if_match(if_match))
+        return Call(NoContent)
 
     @operation("getFrameworkDocument", "GET", "/v1/frameworks/{version}/document")
     def get_framework_document(version: str) -> Call[models.Framework]:
         """The whole edition in the framework file format (drafts need framework:write)."""
-        return Call(models.Framework, path={"version": version})
+        return Call(models.Framework)
 
     @operation("validateFramework", "GET", "/v1/frameworks/{version}/problems")
     def validate_framework(version: str) -> Call[models.ValidationReport]:
         """Every problem that would stop the edition being published."""
-        return Call(models.ValidationReport, path={"version": version})
+        return Call(models.ValidationReport)
 
     @operation("listFrameworkChanges", "GET", "/v1/frameworks/{version}/changes")
     def list_framework_changes(
         version: str, *, limit: int | None = None, offset: int | None = None
     ) -> Call[models.ChangePage]:
         """What changed in this edition against the previous one."""
-        return Call(models.ChangePage, path={"version": version}, query={"limit": limit, "offset": offset})
+        return Call(models.ChangePage, query={"limit": limit, "offset": offset})
 
     @operation("publishFramework", "POST", "/v1/frameworks/{version}/publish")
     def publish_framework(version: str, *, if_match: str | None = None) -> Call[models.EditionOut]:
-        return Call(models.EditionOut, path={"version": version}, headers=_if_match(if_match))
+        return Call(models.EditionOut)
 
     @operation("retireFramework", "POST", "/v1/frameworks/{version}/retire")
     def retire_framework(version: str, *, if_match: str | None = None) -> Call[models.EditionOut]:
-        return Call(models.EditionOut, path={"version": version}, headers=_if_match(if_match))
+        return Call(models.EditionOut)
 
     @operation("exportFramework", "GET", "/v1/frameworks/{version}/export")
     def export_framework(
         version: str, *, format: Literal["json", "yaml", "csv", "skos"] = "json"
     ) -> Call[bytes]:
         """The edition as JSON, YAML, a CSV of skills, or SKOS JSON-LD (bytes)."""
-        return Call(bytes, path={"version": version}, query={"format": format})
+        return Call(bytes, query={"format": format})
 
     # Items of a draft edition: get, create, replace (If-Match) and delete, one kind at a time.
 
     @operation("getFrameworkCategory", "GET", "/v1/frameworks/{version}/categories/{slug}")
     def get_framework_category(version: str, slug: str) -> Call[models.Category]:
-        return Call(models.Category, path={"version": version, "slug": slug})
+        return Call(models.Category)
 
     @operation("createFrameworkCategory", "POST", "/v1/frameworks/{version}/categories")
     def create_framework_category(version: str, category: models.Category | Body) -> Call[models.Category]:
-        return Call(models.Category, path={"version": version}, json=category)
+        return Call(models.Category, json=category)
 
     @operation("replaceFrameworkCategory", "PUT", "/v1/frameworks/{version}/categories/{slug}")
     def replace_framework_category(
         version: str, slug: str, category: models.Category | Body, *, if_match: str | None = None
     ) -> Call[models.Category]:
-        path = {"version": version, "slug": slug}
-        return Call(models.Category, path=path, json=category, headers=_if_match(if_match))
+        return Call(models.Category, json=category)
 
     @operation("deleteFrameworkCategory", "DELETE", "/v1/frameworks/{version}/categories/{slug}")
     def delete_framework_category(version: str, slug: str, *, if_match: str | None = None) -> Call[None]:
-        return Call(NoContent, path={"version": version, "slug": slug}, headers=_if_match(if_match))
+        return Call(NoContent)
 
     @operation("getFrameworkSkill", "GET", "/v1/frameworks/{version}/skills/{slug}")
     def get_framework_skill(version: str, slug: str) -> Call[models.Skill]:
-        return Call(models.Skill, path={"version": version, "slug": slug})
+        return Call(models.Skill)
 
     @operation("createFrameworkSkill", "POST", "/v1/frameworks/{version}/skills")
     def create_framework_skill(version: str, skill: models.Skill | Body) -> Call[models.Skill]:
-        return Call(models.Skill, path={"version": version}, json=skill)
+        return Call(models.Skill, json=skill)
 
     @operation("replaceFrameworkSkill", "PUT", "/v1/frameworks/{version}/skills/{slug}")
     def replace_framework_skill(
         version: str, slug: str, skill: models.Skill | Body, *, if_match: str | None = None
     ) -> Call[models.Skill]:
-        path = {"version": version, "slug": slug}
-        return Call(models.Skill, path=path, json=skill, headers=_if_match(if_match))
+        return Call(models.Skill, json=skill)
 
     @operation("deleteFrameworkSkill", "DELETE", "/v1/frameworks/{version}/skills/{slug}")
     def delete_framework_skill(
         version: str, slug: str, *, merge_into: str | None = None, if_match: str | None = None
     ) -> Call[None]:
         """Remove a skill, optionally merging it into another (recorded as ``replaces``)."""
-        return Call(
-            NoContent,
-            path={"version": version, "slug": slug},
-            query={"merge_into": merge_into},
-            headers=_if_match(if_match),
-        )
+        return Call(NoContent, query={"merge_into": merge_into})
 
     @operation("getFrameworkRole", "GET", "/v1/frameworks/{version}/roles/{slug}")
     def get_framework_role(version: str, slug: str) -> Call[models.Role]:
-        return Call(models.Role, path={"version": version, "slug": slug})
+        return Call(models.Role)
 
     @operation("createFrameworkRole", "POST", "/v1/frameworks/{version}/roles")
     def create_framework_role(version: str, role: models.Role | Body) -> Call[models.Role]:
-        return Call(models.Role, path={"version": version}, json=role)
+        return Call(models.Role, json=role)
 
     @operation("replaceFrameworkRole", "PUT", "/v1/frameworks/{version}/roles/{slug}")
     def replace_framework_role(
         version: str, slug: str, role: models.Role | Body, *, if_match: str | None = None
     ) -> Call[models.Role]:
-        path = {"version": version, "slug": slug}
-        return Call(models.Role, path=path, json=role, headers=_if_match(if_match))
+        return Call(models.Role, json=role)
 
     @operation("deleteFrameworkRole", "DELETE", "/v1/frameworks/{version}/roles/{slug}")
     def delete_framework_role(version: str, slug: str, *, if_match: str | None = None) -> Call[None]:
-        return Call(NoContent, path={"version": version, "slug": slug}, headers=_if_match(if_match))
+        return Call(NoContent)
 
     @operation("putFrameworkRequirement", "PUT", "/v1/frameworks/{version}/roles/{slug}/requirements/{skill}")
     def put_framework_requirement(
@@ -523,8 +487,7 @@ class Operations:
         if_match: str | None = None,
     ) -> Call[models.Role]:
         """Set one requirement of a role (level and importance of one skill)."""
-        path = {"version": version, "slug": slug, "skill": skill}
-        return Call(models.Role, path=path, json=requirement, headers=_if_match(if_match))
+        return Call(models.Role, json=requirement)
 
     @operation(
         "deleteFrameworkRequirement", "DELETE", "/v1/frameworks/{version}/roles/{slug}/requirements/{skill}"
@@ -532,16 +495,15 @@ class Operations:
     def delete_framework_requirement(
         version: str, slug: str, skill: str, *, if_match: str | None = None
     ) -> Call[None]:
-        path = {"version": version, "slug": slug, "skill": skill}
-        return Call(NoContent, path=path, headers=_if_match(if_match))
+        return Call(NoContent)
 
     @operation("getFrameworkPathway", "GET", "/v1/frameworks/{version}/pathways/{from_role}/{to_role}")
     def get_framework_pathway(version: str, from_role: str, to_role: str) -> Call[models.PathwayEdge]:
-        return Call(models.PathwayEdge, path={"version": version, "from_role": from_role, "to_role": to_role})
+        return Call(models.PathwayEdge)
 
     @operation("createFrameworkPathway", "POST", "/v1/frameworks/{version}/pathways")
     def create_framework_pathway(version: str, edge: models.PathwayEdge | Body) -> Call[models.PathwayEdge]:
-        return Call(models.PathwayEdge, path={"version": version}, json=edge)
+        return Call(models.PathwayEdge, json=edge)
 
     @operation("replaceFrameworkPathway", "PUT", "/v1/frameworks/{version}/pathways/{from_role}/{to_role}")
     def replace_framework_pathway(
@@ -552,64 +514,60 @@ class Operations:
         *,
         if_match: str | None = None,
     ) -> Call[models.PathwayEdge]:
-        path = {"version": version, "from_role": from_role, "to_role": to_role}
-        return Call(models.PathwayEdge, path=path, json=edge, headers=_if_match(if_match))
+        return Call(models.PathwayEdge, json=edge)
 
     @operation("deleteFrameworkPathway", "DELETE", "/v1/frameworks/{version}/pathways/{from_role}/{to_role}")
     def delete_framework_pathway(
         version: str, from_role: str, to_role: str, *, if_match: str | None = None
     ) -> Call[None]:
-        path = {"version": version, "from_role": from_role, "to_role": to_role}
-        return Call(NoContent, path=path, headers=_if_match(if_match))
+        return Call(NoContent)
 
     @operation("getFrameworkScenario", "GET", "/v1/frameworks/{version}/scenarios/{slug}")
     def get_framework_scenario(version: str, slug: str) -> Call[models.Scenario]:
-        return Call(models.Scenario, path={"version": version, "slug": slug})
+        return Call(models.Scenario)
 
     @operation("createFrameworkScenario", "POST", "/v1/frameworks/{version}/scenarios")
     def create_framework_scenario(version: str, scenario: models.Scenario | Body) -> Call[models.Scenario]:
-        return Call(models.Scenario, path={"version": version}, json=scenario)
+        return Call(models.Scenario, json=scenario)
 
     @operation("replaceFrameworkScenario", "PUT", "/v1/frameworks/{version}/scenarios/{slug}")
     def replace_framework_scenario(
         version: str, slug: str, scenario: models.Scenario | Body, *, if_match: str | None = None
     ) -> Call[models.Scenario]:
-        path = {"version": version, "slug": slug}
-        return Call(models.Scenario, path=path, json=scenario, headers=_if_match(if_match))
+        return Call(models.Scenario, json=scenario)
 
     @operation("deleteFrameworkScenario", "DELETE", "/v1/frameworks/{version}/scenarios/{slug}")
     def delete_framework_scenario(version: str, slug: str, *, if_match: str | None = None) -> Call[None]:
-        return Call(NoContent, path={"version": version, "slug": slug}, headers=_if_match(if_match))
+        return Call(NoContent)
 
     @operation("getFrameworkTrainingOption", "GET", "/v1/frameworks/{version}/training/{slug}")
     def get_framework_training_option(version: str, slug: str) -> Call[models.TrainingOption]:
-        return Call(models.TrainingOption, path={"version": version, "slug": slug})
+        return Call(models.TrainingOption)
 
     @operation("createFrameworkTrainingOption", "POST", "/v1/frameworks/{version}/training")
     def create_framework_training_option(
         version: str, option: models.TrainingOption | Body
     ) -> Call[models.TrainingOption]:
-        return Call(models.TrainingOption, path={"version": version}, json=option)
+        return Call(models.TrainingOption, json=option)
 
     @operation("replaceFrameworkTrainingOption", "PUT", "/v1/frameworks/{version}/training/{slug}")
     def replace_framework_training_option(
         version: str, slug: str, option: models.TrainingOption | Body, *, if_match: str | None = None
     ) -> Call[models.TrainingOption]:
-        path = {"version": version, "slug": slug}
-        return Call(models.TrainingOption, path=path, json=option, headers=_if_match(if_match))
+        return Call(models.TrainingOption, json=option)
 
     @operation("deleteFrameworkTrainingOption", "DELETE", "/v1/frameworks/{version}/training/{slug}")
     def delete_framework_training_option(
         version: str, slug: str, *, if_match: str | None = None
     ) -> Call[None]:
-        return Call(NoContent, path={"version": version, "slug": slug}, headers=_if_match(if_match))
+        return Call(NoContent)
 
     # --- carry forward and national analytics ---------------------------------------------------
 
     @operation("carryForwardAudit", "POST", "/v1/councils/{code}/audits/{audit_id}/carry-forward")
     def carry_forward_audit(code: str, audit_id: Id, *, to: str) -> Call[models.CarryForwardResult]:
         """Copy an audit onto edition ``to``, following the skills' ``replaces`` links."""
-        return Call(models.CarryForwardResult, path={"code": code, "audit_id": audit_id}, query={"to": to})
+        return Call(models.CarryForwardResult, query={"to": to})
 
     @operation("getSectorView", "GET", "/v1/analytics/sector")
     def get_sector_view(
@@ -634,10 +592,6 @@ def _match_body(texts: Sequence[str], version: str | None, limit: int | None) ->
     if limit is not None:
         request.limit = limit
     return request
-
-
-def _if_match(etag: str | None) -> dict[str, str]:
-    return {"If-Match": etag} if etag else {}
 
 
 def _json_text(value: object) -> str:

@@ -24,6 +24,7 @@ from edskills_client.errors import TransportError, problem_from_response
 P = ParamSpec("P")
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 URL_VARIABLE = "EDSKILLS_URL"
@@ -54,22 +55,26 @@ class Tagged(NamedTuple, Generic[T]):
     etag: str | None
 
 
-class _Base:
-    """What both clients share: settings (the environment as fallback), and what to do with an
-    answer that is not a success (retry after a delay, or raise the problem)."""
+class _Base(Generic[H]):
+    """What both clients share: settings (the environment as fallback), the ``httpx`` client
+    (``H``, made here unless given), and what to do with an answer that is not a success (retry
+    after a delay, or raise the problem)."""
 
-    def _configure(
+    _http_class: type[H]
+
+    def __init__(
         self,
-        base_url: str | None,
-        api_key: str | None,
-        headers: Mapping[str, str] | None,
-        timeout: float | httpx.Timeout,
-        retry: Retry | None,
-        on_retry: Callable[[RetryEvent], None] | None,
-        http_base_url: httpx.URL | None,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout = 30.0,
+        retry: Retry | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_client: H | None = None,
     ) -> None:
-        if base_url is None and http_base_url is not None:
-            base_url = str(http_base_url)
+        if base_url is None and http_client is not None:
+            base_url = str(http_client.base_url)
         self.base_url = (base_url or os.environ.get(URL_VARIABLE) or DEFAULT_URL).rstrip("/")
         self.api_key = api_key if api_key is not None else os.environ.get(KEY_VARIABLE) or None
         self._headers = {"User-Agent": _user_agent(), "Accept": "application/json", **(headers or {})}
@@ -78,6 +83,8 @@ class _Base:
         self.retry = retry or Retry()
         self.on_retry = on_retry
         self._timeout = timeout
+        self._owns_http = http_client is None
+        self._http: H = http_client or self._http_class(timeout=timeout)
 
     def _arguments(self, request: Request[T]) -> tuple[str, dict[str, Any]]:
         """The URL and the keyword arguments of ``httpx``'s ``request`` for ``request``."""
@@ -99,7 +106,7 @@ class _Base:
         return delay
 
 
-class Client(_Base, Operations, SyncSender):
+class Client(_Base[httpx.Client], Operations, SyncSender):
     """A blocking client. Use as a context manager, or call :meth:`close`.
 
     ``base_url`` defaults to ``EDSKILLS_URL`` (else ``http://127.0.0.1:8000``) and ``api_key`` to
@@ -108,21 +115,7 @@ class Client(_Base, Operations, SyncSender):
     base URL is used when ``base_url`` is not given.
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        api_key: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
-        retry: Retry | None = None,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-        headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        base = http_client.base_url if http_client is not None else None
-        self._configure(base_url, api_key, headers, timeout, retry, on_retry, base)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=timeout)
+    _http_class = httpx.Client
 
     def __enter__(self) -> Self:
         return self
@@ -170,24 +163,11 @@ class Client(_Base, Operations, SyncSender):
                 return
 
 
-class AsyncClient(_Base, Operations, AsyncSender):
-    """The same operations as :class:`Client`, as coroutines (``async with AsyncClient() as api``)."""
+class AsyncClient(_Base[httpx.AsyncClient], Operations, AsyncSender):
+    """The same operations as :class:`Client`, as coroutines (``async with AsyncClient() as api``);
+    ``http_client``, if given, is an ``httpx.AsyncClient``."""
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        *,
-        api_key: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
-        retry: Retry | None = None,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-        headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        base = http_client.base_url if http_client is not None else None
-        self._configure(base_url, api_key, headers, timeout, retry, on_retry, base)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=timeout)
+    _http_class = httpx.AsyncClient
 
     async def __aenter__(self) -> Self:
         return self
