@@ -71,6 +71,16 @@ def zip_bytes(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
     return buffer.getvalue()
 
 
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def package(parts: dict[str, bytes], content_types: bytes = XLSX_CONTENT_TYPES) -> bytes:
+    """A workbook-like zip written by hand: ``[Content_Types].xml`` and ``parts``."""
+    return zip_bytes({"[Content_Types].xml": content_types, **parts})
+
+
 def raises(data: bytes, status: int, **kwargs: Any) -> SpreadsheetError:
     with pytest.raises(SpreadsheetError) as raised:
         read_grid(data, **kwargs)
@@ -192,8 +202,7 @@ def test_xlsx_is_recognised_by_content(filename: str | None) -> None:
 
 def relative_sheet_targets(data: bytes) -> bytes:
     """The workbook with sheet targets relative to ``xl/`` as Excel writes them (openpyxl: absolute)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries = unzip(data)
     rels = entries["xl/_rels/workbook.xml.rels"]
     assert b'Target="/xl/worksheets/' in rels
     entries["xl/_rels/workbook.xml.rels"] = rels.replace(b'Target="/xl/', b'Target="')
@@ -249,6 +258,9 @@ def test_first_visible_sheet_is_read() -> None:
 
 VALID_XLSX = xlsx_bytes(rows_of(["Name"], ["Alice"]))
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+MACRO_PACKAGE = package({"xl/workbook.xml": b"<workbook/>"}, XLSM_CONTENT_TYPES)
+WORD_PACKAGE = package({"word/document.xml": b"<w/>"})
+BROKEN_WORKBOOK = package({"xl/workbook.xml": b"<not xml"})
 
 
 @pytest.mark.parametrize(
@@ -258,7 +270,7 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
         pytest.param(VALID_XLSX, "Skills.XLTM", 415, "macro-enabled", id="xltm-name"),
         pytest.param(b"a,b\r\n", "skills.xlsb", 415, "macro-enabled", id="xlsb-name"),
         pytest.param(
-            zip_bytes({"[Content_Types].xml": XLSM_CONTENT_TYPES, "xl/workbook.xml": b"<workbook/>"}),
+            MACRO_PACKAGE,
             "skills.xlsx",
             415,
             "macro-enabled workbooks are not accepted; save as .xlsx or .csv",
@@ -272,22 +284,10 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
         pytest.param(random.Random(1).randbytes(4096), "skills.csv", 415, "save as", id="random-binary"),
         pytest.param("Name,Level\r\n".encode("utf-16-le"), None, 415, "NUL", id="utf-16-without-bom"),
         pytest.param(b"<!DOCTYPE html><html><table>", "skills.xls", 415, "HTML", id="html"),
-        pytest.param(
-            zip_bytes({"[Content_Types].xml": XLSX_CONTENT_TYPES, "word/document.xml": b"<w/>"}),
-            "skills.xlsx",
-            415,
-            "not an Excel workbook",
-            id="zip-not-xlsx",
-        ),
+        pytest.param(WORD_PACKAGE, "skills.xlsx", 415, "not an Excel workbook", id="zip-not-xlsx"),
         pytest.param(VALID_XLSX[: len(VALID_XLSX) // 2], "skills.xlsx", 400, "corrupt", id="truncated-zip"),
         pytest.param(b"PK\x03\x04" + bytes(100), "skills.xlsx", 400, "corrupt", id="zip-garbage"),
-        pytest.param(
-            zip_bytes({"[Content_Types].xml": XLSX_CONTENT_TYPES, "xl/workbook.xml": b"<not xml"}),
-            "skills.xlsx",
-            400,
-            "workbook",
-            id="broken-workbook-xml",
-        ),
+        pytest.param(BROKEN_WORKBOOK, "skills.xlsx", 400, "workbook", id="broken-workbook-xml"),
     ],
 )
 def test_unreadable_uploads_are_refused(data: bytes, filename: str | None, status: int, message: str) -> None:
@@ -310,13 +310,7 @@ def test_oversize_uploads_are_refused_naming_the_limit(data: bytes, kwargs: dict
 
 
 def _bomb(payload: bytes) -> bytes:
-    return zip_bytes(
-        {
-            "[Content_Types].xml": XLSX_CONTENT_TYPES,
-            "xl/workbook.xml": b"<workbook/>",
-            "xl/worksheets/sheet1.xml": payload,
-        }
-    )
+    return package({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": payload})
 
 
 @pytest.mark.parametrize(
@@ -453,9 +447,7 @@ def test_xlsx_header_can_be_left_unfrozen() -> None:
 
 def sheet_xml(body: bytes) -> bytes:
     """A workbook of one sheet whose ``<sheetData>`` is ``body``, written by hand."""
-    workbook = xlsx_bytes(rows_of(["x"]))
-    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries = unzip(xlsx_bytes(rows_of(["x"])))
     entries["xl/worksheets/sheet1.xml"] = (
         b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b"<sheetData>" + body + b"</sheetData></worksheet>"
