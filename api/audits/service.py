@@ -37,6 +37,7 @@ from api.audits.schemas import (
     MemberUpdate,
 )
 from api.audits.spreadsheets import SpreadsheetError
+from api.convert import struct_from
 from api.db.models import Assessment, Audit, Member
 from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
 from api.framework.store import FrameworkStore
@@ -71,17 +72,8 @@ async def _counts(session: AsyncSession, audit_ids: Sequence[uuid.UUID]) -> dict
 
 
 def _audit_out(audit: Audit, counts: tuple[int, int]) -> AuditOut:
-    return AuditOut(
-        id=audit.id,
-        council=audit.council_gss,
-        title=audit.title,
-        audit_date=audit.audit_date,
-        framework_version=audit.framework_version,
-        members=counts[0],
-        assessments=counts[1],
-        created_at=audit.created_at,
-        updated_at=audit.updated_at,
-    )
+    members, assessments = counts
+    return struct_from(AuditOut, audit, council=audit.council_gss, members=members, assessments=assessments)
 
 
 async def audit_out(session: AsyncSession, audit: Audit) -> AuditOut:

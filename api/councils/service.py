@@ -7,6 +7,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.convert import struct_from
 from api.councils.schemas import CouncilDetail, CouncilRef, CouncilSummary
 from api.db.models import Council
 from api.errors import NotFound
@@ -22,18 +23,7 @@ def _name_matcher(names: tuple[tuple[str, str], ...]) -> Matcher:
 
 
 def _summary(council: Council, score: float | None = None) -> CouncilSummary:
-    return CouncilSummary(
-        gss=council.gss,
-        code=council.code,
-        name=council.name,
-        type=council.type,
-        type_name=council.type_name,
-        nation=council.nation,
-        region=council.region,
-        district_level=council.district_level,
-        share_capability=council.share_capability,
-        score=score,
-    )
+    return struct_from(CouncilSummary, council, score=score)
 
 
 async def search(
@@ -74,24 +64,11 @@ async def detail(session: AsyncSession, gss: str) -> CouncilDetail:
             )
         )
     }
-    return CouncilDetail(
-        gss=council.gss,
-        code=council.code,
-        name=council.name,
-        official_name=council.official_name,
-        type=council.type,
-        type_name=council.type_name,
-        nation=council.nation,
-        region=council.region,
-        district_level=council.district_level,
-        lat=council.lat,
-        lon=council.lon,
-        population=council.population,
-        alt_names=list(council.alt_names),
+    return struct_from(
+        CouncilDetail,
+        council,
         county=refs.get(council.county) if council.county else None,
         combined_authority=refs.get(council.combined_authority) if council.combined_authority else None,
         neighbours=[refs[code] for code in council.neighbours if code in refs],
-        neighbour_basis=council.neighbour_basis,
         members=[refs[code] for code in council.members if code in refs],
-        share_capability=council.share_capability,
     )

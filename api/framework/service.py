@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from api.convert import struct_from
 from api.errors import NotFound
 from api.framework.schemas import (
     CategoryOut,
@@ -26,14 +27,10 @@ T = TypeVar("T")
 
 def summary(index: FrameworkIndex, status: str) -> FrameworkSummary:
     framework = index.framework
-    return FrameworkSummary(
-        id=framework.id,
-        version=framework.version,
-        key=framework.key,
-        title=framework.title,
-        status=status,  # type: ignore[arg-type]  # the stored status is one of Status
-        published_on=framework.published_on,
-        description=framework.description,
+    return struct_from(
+        FrameworkSummary,
+        framework,
+        status=status,
         counts=FrameworkCounts(
             categories=len(framework.categories),
             skills=len(framework.skills),
@@ -58,15 +55,7 @@ def categories(index: FrameworkIndex) -> list[CategoryOut]:
 
 
 def _skill_out(skill: Skill, score: float | None = None, matched_label: str | None = None) -> SkillOut:
-    return SkillOut(
-        slug=skill.slug,
-        label=skill.label,
-        category=skill.category,
-        description=skill.description,
-        alt_labels=skill.alt_labels,
-        score=score,
-        matched_label=matched_label,
-    )
+    return struct_from(SkillOut, skill, score=score, matched_label=matched_label)
 
 
 def search_skills(
@@ -114,16 +103,7 @@ def skill_detail(index: FrameworkIndex, slug: str) -> SkillDetail:
             for need in index.roles_needing[slug]
         ],
         training=[
-            TrainingUse(
-                slug=option.slug,
-                title=option.title,
-                provider=option.provider,
-                kind=option.kind,
-                from_level=development.from_level,
-                to_level=development.to_level,
-                cost_gbp=option.cost_gbp,
-                days=option.days,
-            )
+            struct_from(TrainingUse, option, from_level=development.from_level, to_level=development.to_level)
             for option in index.training_for[slug]
             for development in option.develops
             if development.skill == slug

@@ -19,6 +19,7 @@ from api.analysis.gaps import analyse, expand_needs, progress
 from api.analysis.levels import effective_levels
 from api.analysis.model import RequirementRow, TeamMember
 from api.audits.service import etag, get_audit
+from api.convert import struct_from
 from api.db.models import Assessment, Audit, Member, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
@@ -30,18 +31,7 @@ from taxonomy.model import ScenarioRow
 
 
 def needs_out(profile: NeedsProfile) -> NeedsOut:
-    return NeedsOut(
-        id=profile.id,
-        council=profile.council_gss,
-        title=profile.title,
-        horizon=profile.horizon,
-        framework_version=profile.framework_version,
-        establishment=dict(profile.establishment),
-        scenarios=list(profile.scenarios),
-        rows=msgspec.convert(profile.rows, list[ScenarioRow]),
-        created_at=profile.created_at,
-        updated_at=profile.updated_at,
-    )
+    return struct_from(NeedsOut, profile, council=profile.council_gss)
 
 
 def _check_references(
