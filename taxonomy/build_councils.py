@@ -34,7 +34,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import msgspec
@@ -285,31 +285,18 @@ class _Draft:
     alt_names: list[str]
     former_gss: list[str]
     neighbours: list[str] = field(default_factory=list)
-    basis: NeighbourBasis = "none"
+    neighbour_basis: NeighbourBasis = "none"
     members: list[str] = field(default_factory=list)
 
     def freeze(self) -> Council:
-        return Council(
-            gss=self.gss,
-            code=self.code,
-            name=self.name,
-            official_name=self.official_name,
-            type=self.type,
-            type_name=self.type_name,
-            nation=self.nation,
-            region=self.region,
-            district_level=self.district_level,
-            county=self.county,
-            combined_authority=self.combined_authority,
-            lat=self.lat,
-            lon=self.lon,
-            population=self.population,
-            alt_names=tuple(_alt_names(self.alt_names, self.name, self.official_name)),
-            former_gss=tuple(_dedupe(self.former_gss)),
-            neighbours=tuple(self.neighbours),
-            neighbour_basis=self.basis,
-            members=tuple(sorted(self.members)),
+        """The shipped record: alternative names cleaned, former codes de-duplicated, members sorted."""
+        final = replace(
+            self,
+            alt_names=_alt_names(self.alt_names, self.name, self.official_name),
+            former_gss=_dedupe(self.former_gss),
+            members=sorted(self.members),
         )
+        return msgspec.convert(final, Council, from_attributes=True)
 
 
 @dataclass(frozen=True)
@@ -516,7 +503,7 @@ def _set_district_neighbours(
     for gss in sorted(districts):
         codes = [code for key in sources[gss] for code in neighbours[key].border]
         drafts[gss].neighbours = _collapse(codes, successors, gss, districts)
-        drafts[gss].basis = "border"
+        drafts[gss].neighbour_basis = "border"
     for gss in sorted(districts):
         for other in list(drafts[gss].neighbours):
             if gss not in drafts[other].neighbours:
@@ -530,7 +517,7 @@ def _set_district_neighbours(
         draft = drafts[gss]
         if draft.neighbours:
             continue
-        draft.basis = "nearest"
+        draft.neighbour_basis = "nearest"
         others = sorted((_distance_km(draft, drafts[other]), other) for other in districts if other != gss)
         if gss in by_centroid:
             draft.neighbours = [other for _, other in others[:NEARBY_TAKEN]]
@@ -665,7 +652,7 @@ def _set_county_neighbours(drafts: dict[str, _Draft]) -> None:
         inside = set(districts)
         counts: dict[str, int] = {}
         for district in sorted(districts):
-            if drafts[district].basis != "border":
+            if drafts[district].neighbour_basis != "border":
                 continue
             for other in drafts[district].neighbours:
                 if other in inside:
@@ -675,7 +662,7 @@ def _set_county_neighbours(drafts: dict[str, _Draft]) -> None:
                     counts[target] = counts.get(target, 0) + 1
         # Most shared district borders first; ties keep the order of first appearance.
         drafts[county].neighbours = sorted(counts, key=lambda gss: -counts[gss])
-        drafts[county].basis = "derived"
+        drafts[county].neighbour_basis = "derived"
 
 
 def _county_centroids(drafts: dict[str, _Draft]) -> None:
@@ -698,9 +685,9 @@ def _check(drafts: dict[str, _Draft]) -> None:
         if draft.district_level:
             if not draft.neighbours:
                 raise ValueError(f"{gss}: district-level council without neighbours")
-            if draft.basis == "border":
+            if draft.neighbour_basis == "border":
                 for other in draft.neighbours:
-                    if gss not in drafts[other].neighbours or drafts[other].basis != "border":
+                    if gss not in drafts[other].neighbours or drafts[other].neighbour_basis != "border":
                         raise ValueError(f"{gss}: border with {other} is not symmetric")
         elif draft.type == "CTY":
             for other in draft.neighbours:
