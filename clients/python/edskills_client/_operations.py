@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 from uuid import UUID
 
 import msgspec
@@ -36,6 +36,19 @@ def _upload(file: str | Path | bytes, filename: str | None) -> tuple[str, bytes,
         content = path.read_bytes()
     media = XLSX if name.lower().endswith(".xlsx") else "text/csv"
     return (name, content, media)
+
+
+class UploadOptions(TypedDict, total=False):
+    """The options of both import operations (``import_spreadsheet``, ``import_audit``)."""
+
+    filename: str | None
+    """The file's name when ``file`` is bytes (its ending tells CSV from XLSX); default: the path's."""
+    mapping: Body | None
+    dry_run: bool
+    """Plan only, write nothing (default False)."""
+    header_row: int | None
+    layout: Literal["wide", "long"] | None
+    source: Literal["self", "manager", "verified"] | None
 
 
 class Operations:
@@ -253,13 +266,7 @@ class Operations:
         code: str,
         audit_id: Id,
         file: str | Path | bytes,
-        *,
-        filename: str | None = None,
-        mapping: Body | None = None,
-        dry_run: bool = False,
-        header_row: int | None = None,
-        layout: Literal["wide", "long"] | None = None,
-        source: Literal["self", "manager", "verified"] | None = None,
+        **options: Unpack[UploadOptions],
     ) -> Call[models.ImportPlan]:
         """Plan (``dry_run=True``) or run the import of a CSV or XLSX skills matrix.
 
@@ -267,8 +274,7 @@ class Operations:
         "roles": {title: slug}}``. A plan that is not ready raises ``Unprocessable`` whose problem
         document carries the ``plan``.
         """
-        upload = _import_upload(file, filename, dry_run, header_row, layout, source)
-        return Call(models.ImportPlan, data=_form(mapping=mapping), **upload)
+        return Call(models.ImportPlan, data=_form(options), **_import_upload(file, options))
 
     @operation("importAudit", "POST", "/v1/councils/{code}/audits/import")
     def import_audit(
@@ -278,19 +284,14 @@ class Operations:
         title: str,
         audit_date: str | date,
         framework_version: str | None = None,
-        filename: str | None = None,
-        mapping: Body | None = None,
-        dry_run: bool = False,
-        header_row: int | None = None,
-        layout: Literal["wide", "long"] | None = None,
-        source: Literal["self", "manager", "verified"] | None = None,
+        **options: Unpack[UploadOptions],
     ) -> Call[models.AuditImport]:
         """Start an audit from a skills matrix: created only if the import is ready (``audit`` is
         None on a dry run); the options are those of :meth:`import_spreadsheet`."""
-        upload = _import_upload(file, filename, dry_run, header_row, layout, source)
-        form = {"title": title, "audit_date": str(audit_date)}
-        form |= _form(mapping=mapping, framework_version=framework_version)
-        return Call(models.AuditImport, data=form, **upload)
+        form = {"title": title, "audit_date": str(audit_date), **_form(options)}
+        if framework_version is not None:
+            form["framework_version"] = framework_version
+        return Call(models.AuditImport, data=form, **_import_upload(file, options))
 
     @operation("exportAudit", "GET", "/v1/councils/{code}/audits/{audit_id}/export")
     def export_audit(code: str, audit_id: Id, *, format: Literal["csv", "xlsx"] = "xlsx") -> Call[bytes]:
@@ -598,20 +599,18 @@ def _json_text(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def _import_upload(
-    file: str | Path | bytes,
-    filename: str | None,
-    dry_run: bool,
-    header_row: int | None,
-    layout: str | None,
-    source: str | None,
-) -> dict[str, Any]:
+def _import_upload(file: str | Path | bytes, options: UploadOptions) -> dict[str, Any]:
     """The file and query of both import operations."""
-    query = {"dry_run": dry_run, "header_row": header_row, "layout": layout, "source": source}
-    return {"query": query, "files": {"file": _upload(file, filename)}}
+    query = {
+        "dry_run": options.get("dry_run", False),
+        "header_row": options.get("header_row"),
+        "layout": options.get("layout"),
+        "source": options.get("source"),
+    }
+    return {"query": query, "files": {"file": _upload(file, options.get("filename"))}}
 
 
-def _form(*, mapping: Body | None, framework_version: str | None = None) -> dict[str, str]:
-    """The optional form fields of an import: only those given."""
-    form = {} if mapping is None else {"mapping": _json_text(mapping)}
-    return form if framework_version is None else {**form, "framework_version": framework_version}
+def _form(options: UploadOptions) -> dict[str, str]:
+    """The import's ``mapping`` form field, if given."""
+    mapping = options.get("mapping")
+    return {} if mapping is None else {"mapping": _json_text(mapping)}
