@@ -10,10 +10,10 @@ whose place in the OpenAPI document depends on import order (PITFALLS).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypedDict, TypeVar
 from urllib.parse import quote
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
 from litestar.params import QueryParameter
 from sqlalchemy import ColumnElement, func, select
@@ -24,6 +24,30 @@ from api.db.models import Base
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Base)
+
+
+class Page(Protocol):
+    """What every page Struct (``SkillPage``, ``AuditPage``…) carries besides its items."""
+
+    @property
+    def total(self) -> int: ...
+    @property
+    def limit(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+
+
+P = TypeVar("P", bound=Page)
+
+
+class PageFields(TypedDict, Generic[T]):
+    """The fields every page Struct shares, to unpack into one: ``SkillPage(version=…, **fields)``."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
 
 MAX_LIMIT = 500
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Items per page (1–500).")]
@@ -37,8 +61,17 @@ PAGE_HEADERS = [
 ]
 
 
-def window(items: Sequence[T], limit: int, offset: int) -> list[T]:
-    return list(items[offset : offset + limit])
+def window(items: Sequence[T], limit: int, offset: int) -> PageFields[T]:
+    """One page of a whole list held in memory (framework editions, the council registry), with the
+    list's length as the total."""
+    return PageFields(
+        items=list(items[offset : offset + limit]), total=len(items), limit=limit, offset=offset
+    )
+
+
+def page_response(request: Request[Any, Any, Any], page: P) -> Response[P]:
+    """Every list answers the same way: the page in the body, its ``X-Total-Count`` and ``Link``."""
+    return Response(page, headers=page_headers(request, page.total, page.limit, page.offset))
 
 
 async def page_of(

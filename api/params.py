@@ -7,6 +7,7 @@ with its own description build it from the same constants.
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from litestar.params import PathParameter, QueryParameter
@@ -17,16 +18,25 @@ from taxonomy.model import SLUG_MAX_LENGTH, SLUG_PATTERN, VERSION_MAX_LENGTH, VE
 GSS_PATTERN = r"^[ENSWK]\d{8}$"
 """ONS GSS codes of UK local authorities (E06…, E07…, E08…, E09…, E10…, W06…, S12…, N09…, E47…)."""
 GSS_LENGTH = 9
+MEMBER_REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$"
+"""A member's pseudonymous reference within an audit, e.g. ``EDO-03``."""
+MEMBER_REFERENCE_MAX_LENGTH = 40
 
 __all__ = [
     "GSS_LENGTH",
     "GSS_PATTERN",
+    "MEMBER_REFERENCE_MAX_LENGTH",
+    "MEMBER_REFERENCE_PATTERN",
     "SLUG_MAX_LENGTH",
     "SLUG_PATTERN",
     "VERSION_MAX_LENGTH",
     "VERSION_PATTERN",
+    "AuditId",
     "GssCode",
     "GssCodeText",
+    "MemberRef",
+    "NeedsId",
+    "NeedsQuery",
     "Slug",
     "SlugQuery",
     "SlugText",
@@ -43,6 +53,11 @@ Version = Annotated[
 GssCode = Annotated[
     str, PathParameter(pattern=GSS_PATTERN, max_length=GSS_LENGTH, description="GSS code, e.g. E08000021")
 ]
+AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
+NeedsId = Annotated[uuid.UUID, PathParameter(description="Needs profile id (UUID).")]
+MemberRef = Annotated[
+    str, PathParameter(pattern=MEMBER_REFERENCE_PATTERN, max_length=MEMBER_REFERENCE_MAX_LENGTH)
+]
 
 # --- query parameters --------------------------------------------------------------------------
 SlugQuery = Annotated[str | None, QueryParameter(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
@@ -54,6 +69,8 @@ VersionQuery = Annotated[
         description="Framework edition, e.g. `2026.1`; default: the latest published.",
     ),
 ]
+NeedsQuery = Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")]
+"""``?needs=``: the needs profile an analysis is against."""
 
 # --- request body fields -----------------------------------------------------------------------
 SlugText = Annotated[str, Meta(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.councils import service
 from api.councils.schemas import CouncilDetail, CouncilPage
 from api.errors import problem_responses
-from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers, window
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_response, window
 from api.params import GssCode
 
 READ_ERRORS = problem_responses(400, 404)
@@ -47,9 +47,8 @@ class CouncilController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[CouncilPage]:
-        items = await service.search(db_session, q, type, region)
-        page = CouncilPage(items=window(items, limit, offset), total=len(items), limit=limit, offset=offset)
-        return Response(page, headers=page_headers(request, len(items), limit, offset))
+        councils = await service.search(db_session, q, type, region)
+        return page_response(request, CouncilPage(**window(councils, limit, offset)))
 
     @get(
         "/{code:str}",

@@ -28,8 +28,9 @@ from api.framework import editing
 from api.framework.editing_schemas import ChangePage, EditionOut, RequirementIn, ValidationReport
 from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch, item_etag
 from api.framework.store import FrameworkStore
-from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_response
 from api.params import SLUG_MAX_LENGTH, SLUG_PATTERN, Slug, Version
+from api.responses import tagged
 from taxonomy import edits
 from taxonomy.edits import CATEGORIES, PATHWAYS, ROLES, SCENARIOS, SKILLS, TRAINING, ItemKind, ItemT
 from taxonomy.model import Framework, Requirement, Role
@@ -99,7 +100,16 @@ class ItemRoutes(NamedTuple, Generic[ItemT]):
 
 
 def _item_response(kind: ItemKind[ItemT], item: ItemT, status_code: int = 200) -> Response[ItemT]:
-    return Response(item, status_code=status_code, headers={"ETag": item_etag(kind.name, item)})
+    return tagged(item, item_etag(kind.name, item), status_code)
+
+
+async def edition_response(
+    session: AsyncSession, store: FrameworkStore, stored: editing.StoredEdition, status_code: int = 200
+) -> Response[EditionOut]:
+    """An edition's status, the edition it is based on, and its ETag: what every change of an
+    edition's status (create a draft, publish, retire) answers."""
+    previous = await editing.based_on(session, store, stored.version)
+    return tagged(editing.edition_out(stored, previous), editing.etag_of(stored), status_code)
 
 
 def item_handlers(routes: ItemRoutes[ItemT]) -> dict[str, HTTPRouteHandler]:
@@ -211,9 +221,7 @@ def status_handler(
     async def handler(
         self: Controller, edition: NamedDependency[editing.EditionEdits], if_match: IfMatch = None
     ) -> Response[EditionOut]:
-        stored = await change(edition, if_match)
-        previous = await editing.based_on(edition.session, edition.store, edition.version)
-        return Response(editing.edition_out(stored, previous), headers={"ETag": editing.etag_of(stored)})
+        return await edition_response(edition.session, edition.store, await change(edition, if_match))
 
     return handler
 
@@ -234,7 +242,7 @@ class FrameworkEditingController(Controller):
         self, request: Request[Any, Any, Any], version: Version, db_session: NamedDependency[AsyncSession]
     ) -> Response[Framework]:
         stored = await editing.readable(request, db_session, version)
-        return Response(stored.framework, headers={"ETag": editing.etag_of(stored)})
+        return tagged(stored.framework, editing.etag_of(stored))
 
     @get(
         "/{version:str}/problems",
@@ -270,8 +278,7 @@ class FrameworkEditingController(Controller):
         offset: Offset = 0,
     ) -> Response[ChangePage]:
         await editing.load(db_session, version)
-        page = await editing.changes(db_session, version, limit, offset)
-        return Response(page, headers=page_headers(request, page.total, limit, offset))
+        return page_response(request, await editing.changes(db_session, version, limit, offset))
 
     @put(
         "/{version:str}/roles/{slug:str}/requirements/{skill:str}",

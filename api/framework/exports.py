@@ -24,6 +24,7 @@ from api.framework.editing_schemas import ExportFormat
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
 from api.params import Version
+from api.responses import attachment
 from api.settings import Settings
 from taxonomy import exports
 from taxonomy.model import Framework
@@ -82,9 +83,4 @@ class FrameworkExportController(Controller):
             skos_base(request.app.state.settings),
             previous.version if previous else None,
         )
-        filename = f"{stored.framework.id}-{version}.{SUFFIXES[format]}"
-        return Response(
-            body,
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return attachment(body, MEDIA_TYPES[format], f"{stored.framework.id}-{version}.{SUFFIXES[format]}")

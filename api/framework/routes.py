@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from api.auth import Principal
 from api.deps import EDITOR, STORE
 from api.errors import problem_responses
 from api.framework import editing, service
+from api.framework.editing_routes import edition_response
 from api.framework.editing_schemas import DraftCreate, EditionOut
 from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch
 from api.framework.schemas import (
@@ -35,7 +36,7 @@ from api.framework.schemas import (
     TrainingPage,
 )
 from api.framework.store import FrameworkStore
-from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers, window
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_response, window
 from api.params import Slug, SlugQuery, Version, VersionQuery
 from taxonomy.index import FrameworkIndex
 from taxonomy.levels import LEVEL_SYNONYMS
@@ -45,15 +46,21 @@ READ_ERRORS = problem_responses(400, 404)
 """Every handler documents its errors as problem+json (controller-level responses are not applied)."""
 
 
-async def _edition(store: FrameworkStore, session: AsyncSession, version: str | None) -> FrameworkIndex:
-    _, index = await store.resolve(session, version)
+async def provide_index(
+    store: NamedDependency[FrameworkStore],
+    db_session: NamedDependency[AsyncSession],
+    version: VersionQuery = None,
+) -> FrameworkIndex:
+    """The published (or retired) edition a public read asks for with ``?version=``, by default the
+    latest published one; 404 for an unknown edition or a draft."""
+    _, index = await store.resolve(db_session, version)
     return index
 
 
 class FrameworkController(Controller):
     path = "/v1"
     tags = ["framework"]
-    dependencies = {"store": STORE}
+    dependencies = {"store": STORE, "index": Provide(provide_index)}
 
     @get(
         "/frameworks",
@@ -98,10 +105,7 @@ class FrameworkController(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Response[EditionOut]:
         stored = await editing.create_draft(db_session, store, editor, data)
-        previous = await editing.based_on(db_session, store, stored.version)
-        return Response(
-            editing.edition_out(stored, previous), status_code=201, headers={"ETag": editing.etag_of(stored)}
-        )
+        return await edition_response(db_session, store, stored, status_code=201)
 
     @delete(
         "/frameworks/{version:str}",
@@ -125,13 +129,7 @@ class FrameworkController(Controller):
         responses=READ_ERRORS,
         summary="The proficiency scale and the words imports accept",
     )
-    async def list_levels(
-        self,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> LevelList:
-        index = await _edition(store, db_session, version)
+    async def list_levels(self, index: NamedDependency[FrameworkIndex]) -> LevelList:
         return LevelList(
             version=index.framework.version, items=list(index.framework.levels), synonyms=LEVEL_SYNONYMS
         )
@@ -146,22 +144,12 @@ class FrameworkController(Controller):
     async def list_categories(
         self,
         request: Request[Any, Any, Any],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
+        index: NamedDependency[FrameworkIndex],
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[CategoryPage]:
-        index = await _edition(store, db_session, version)
-        items = service.categories(index)
-        page = CategoryPage(
-            version=index.framework.version,
-            items=window(items, limit, offset),
-            total=len(items),
-            limit=limit,
-            offset=offset,
-        )
-        return Response(page, headers=page_headers(request, len(items), limit, offset))
+        page = window(service.categories(index), limit, offset)
+        return page_response(request, CategoryPage(version=index.framework.version, **page))
 
     @get(
         "/skills",
@@ -174,9 +162,7 @@ class FrameworkController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
+        index: NamedDependency[FrameworkIndex],
         q: Annotated[
             str | None, QueryParameter(max_length=200, description="Free text, e.g. `M&E` or `bid writing`.")
         ] = None,
@@ -184,16 +170,8 @@ class FrameworkController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[SkillPage]:
-        index = await _edition(store, db_session, version)
-        items = service.search_skills(index, q, category, state.settings.thresholds)
-        page = SkillPage(
-            version=index.framework.version,
-            items=window(items, limit, offset),
-            total=len(items),
-            limit=limit,
-            offset=offset,
-        )
-        return Response(page, headers=page_headers(request, len(items), limit, offset))
+        page = window(service.search_skills(index, q, category, state.settings.thresholds), limit, offset)
+        return page_response(request, SkillPage(version=index.framework.version, **page))
 
     @get(
         "/skills/{slug:str}",
@@ -201,14 +179,8 @@ class FrameworkController(Controller):
         responses=READ_ERRORS,
         summary="One skill with the roles and training that use it",
     )
-    async def get_skill(
-        self,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> SkillDetail:
-        return service.skill_detail(await _edition(store, db_session, version), slug)
+    async def get_skill(self, slug: Slug, index: NamedDependency[FrameworkIndex]) -> SkillDetail:
+        return service.skill_detail(index, slug)
 
     @get(
         "/roles",
@@ -220,22 +192,12 @@ class FrameworkController(Controller):
     async def list_roles(
         self,
         request: Request[Any, Any, Any],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
+        index: NamedDependency[FrameworkIndex],
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[RolePage]:
-        index = await _edition(store, db_session, version)
-        roles = list(index.framework.roles)
-        page = RolePage(
-            version=index.framework.version,
-            items=window(roles, limit, offset),
-            total=len(roles),
-            limit=limit,
-            offset=offset,
-        )
-        return Response(page, headers=page_headers(request, len(roles), limit, offset))
+        page = window(index.framework.roles, limit, offset)
+        return page_response(request, RolePage(version=index.framework.version, **page))
 
     @get(
         "/roles/{slug:str}",
@@ -243,14 +205,8 @@ class FrameworkController(Controller):
         responses=READ_ERRORS,
         summary="One role, where it leads and where it comes from",
     )
-    async def get_role(
-        self,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> RoleDetail:
-        return service.role_detail(await _edition(store, db_session, version), slug)
+    async def get_role(self, slug: Slug, index: NamedDependency[FrameworkIndex]) -> RoleDetail:
+        return service.role_detail(index, slug)
 
     @get(
         "/roles/{slug:str}/next",
@@ -258,51 +214,25 @@ class FrameworkController(Controller):
         responses=READ_ERRORS,
         summary="Pathway steps from a role",
     )
-    async def next_roles(
-        self,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> NextRoles:
-        index = await _edition(store, db_session, version)
+    async def next_roles(self, slug: Slug, index: NamedDependency[FrameworkIndex]) -> NextRoles:
         return NextRoles(version=index.framework.version, role=slug, items=service.next_roles(index, slug))
 
     @get(
         "/pathways", operation_id="listPathways", responses=READ_ERRORS, summary="Pathway edges between roles"
     )
-    async def list_pathways(
-        self,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> PathwayList:
-        index = await _edition(store, db_session, version)
+    async def list_pathways(self, index: NamedDependency[FrameworkIndex]) -> PathwayList:
         edges = list(index.framework.pathways)
         return PathwayList(version=index.framework.version, items=edges, total=len(edges))
 
     @get(
         "/scenarios", operation_id="listScenarios", responses=READ_ERRORS, summary="Scenarios of future need"
     )
-    async def list_scenarios(
-        self,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> ScenarioList:
-        index = await _edition(store, db_session, version)
+    async def list_scenarios(self, index: NamedDependency[FrameworkIndex]) -> ScenarioList:
         scenarios = list(index.framework.scenarios)
         return ScenarioList(version=index.framework.version, items=scenarios, total=len(scenarios))
 
     @get("/scenarios/{slug:str}", operation_id="getScenario", responses=READ_ERRORS, summary="One scenario")
-    async def get_scenario(
-        self,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> ScenarioDetail:
-        index = await _edition(store, db_session, version)
+    async def get_scenario(self, slug: Slug, index: NamedDependency[FrameworkIndex]) -> ScenarioDetail:
         return ScenarioDetail(version=index.framework.version, scenario=service.scenario(index, slug))
 
     @get(
@@ -315,9 +245,7 @@ class FrameworkController(Controller):
     async def list_training(
         self,
         request: Request[Any, Any, Any],
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
+        index: NamedDependency[FrameworkIndex],
         skill: SlugQuery = None,
         kind: Annotated[TrainingKind | None, QueryParameter()] = None,
         mode: Annotated[DeliveryMode | None, QueryParameter()] = None,
@@ -329,16 +257,8 @@ class FrameworkController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[TrainingPage]:
-        index = await _edition(store, db_session, version)
-        options = service.filter_training(index, skill, kind, mode, max_cost)
-        page = TrainingPage(
-            version=index.framework.version,
-            items=window(options, limit, offset),
-            total=len(options),
-            limit=limit,
-            offset=offset,
-        )
-        return Response(page, headers=page_headers(request, len(options), limit, offset))
+        page = window(service.filter_training(index, skill, kind, mode, max_cost), limit, offset)
+        return page_response(request, TrainingPage(version=index.framework.version, **page))
 
     @get(
         "/training/{slug:str}",
@@ -346,12 +266,5 @@ class FrameworkController(Controller):
         responses=READ_ERRORS,
         summary="One training option",
     )
-    async def get_training(
-        self,
-        slug: Slug,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
-        version: VersionQuery = None,
-    ) -> TrainingDetail:
-        index = await _edition(store, db_session, version)
+    async def get_training(self, slug: Slug, index: NamedDependency[FrameworkIndex]) -> TrainingDetail:
         return TrainingDetail(version=index.framework.version, training=service.training_option(index, slug))
