@@ -19,18 +19,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.carry_forward import CarriedAssessment, carry_forward
 from api.audits import service
-from api.audits.routes import AUDIT_ERRORS, ETAG, AuditId
+from api.audits.routes import AUDIT_ERRORS
 from api.audits.schemas import AuditOut
 from api.db.models import Audit, Member
-from api.deps import COUNCIL, STORE
+from api.deps import COUNCIL_DEPENDENCIES
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore, version_key
+from api.params import VERSION_MAX_LENGTH, VERSION_PATTERN, AuditId
+from api.responses import ETAG, tagged
 
 ToVersion = Annotated[
     str,
     QueryParameter(
-        pattern=r"^\d{4}\.\d{1,3}$",
-        max_length=8,
+        pattern=VERSION_PATTERN,
+        max_length=VERSION_MAX_LENGTH,
         description="The published edition to carry the audit to, e.g. `2026.2`.",
     ),
 ]
@@ -172,10 +174,7 @@ async def carry_audit(
 class CarryForwardController(Controller):
     path = "/v1/councils/{code:str}/audits"
     tags = ["audits"]
-    dependencies = {
-        "council": COUNCIL,
-        "store": STORE,
-    }
+    dependencies = COUNCIL_DEPENDENCIES
 
     @post(
         "/{audit_id:uuid}/carry-forward",
@@ -193,6 +192,4 @@ class CarryForwardController(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Response[CarryForwardResult]:
         audit, result = await carry_audit(db_session, store, council, audit_id, to)
-        return Response(
-            result, status_code=201, headers={"ETag": service.etag("audit", audit.id, audit.revision)}
-        )
+        return tagged(result, service.etag("audit", audit.id, audit.revision), status_code=201)

@@ -5,18 +5,17 @@ Every handler needs a key for the council in the path (or ``admin``): see ``api.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.datastructures import ResponseHeader, State, UploadFile
+from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, JSONBody, PathParameter, QueryParameter
+from litestar.params import Body, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits import service
@@ -42,14 +41,15 @@ from api.audits.schemas import (
 )
 from api.audits.service import ImportNotReady
 from api.audits.spreadsheets import write_csv, write_xlsx
-from api.db.models import Audit
-from api.deps import COUNCIL, STORE
+from api.db.models import Audit, Member
+from api.deps import COUNCIL_DEPENDENCIES
 from api.errors import PROBLEM_MEDIA_TYPE, FieldError, ProblemError, problem_response, problem_responses
 from api.framework.store import FrameworkStore
 from api.openapi_media import documented_media_types
-from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
-from api.params import VersionText
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_response
+from api.params import AuditId, MemberRef, VersionText
 from api.preconditions import IfMatch
+from api.responses import ETAG, attachment, tagged
 from api.text import Title
 from taxonomy.index import FrameworkIndex
 
@@ -67,19 +67,48 @@ IMPORT_ERRORS = {
 DRY_RUN = {
     200: ResponseSpec(data_container=AuditImport, description="A dry run: nothing created, `audit` null")
 }
-ETAG = [
-    ResponseHeader(
-        name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True
-    )
-]
 
-AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
-MemberRef = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$", max_length=40)]
+
+async def provide_audit(
+    audit_id: AuditId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+) -> Audit:
+    """The audit in the path, once the caller may see its council (``api.deps.provide_council``)."""
+    return await service.get_audit(db_session, council, audit_id)
+
+
+class AuditMember(NamedTuple):
+    """A member with their audit: writes below an audit lock the audit first (``service.touch``)."""
+
+    audit: Audit
+    member: Member
+
+
+async def provide_audit_member(
+    audit_id: AuditId,
+    reference: MemberRef,
+    council: NamedDependency[str],
+    db_session: NamedDependency[AsyncSession],
+) -> AuditMember:
+    """The member in the path, in the audit in the path (404 for either)."""
+    audit = await service.get_audit(db_session, council, audit_id)
+    return AuditMember(audit, await service.get_member(db_session, audit, reference))
 
 
 async def _index(store: FrameworkStore, session: AsyncSession, audit: Audit) -> FrameworkIndex:
     _, index = await store.resolve(session, audit.framework_version)
     return index
+
+
+async def _audit_response(session: AsyncSession, audit: Audit, status_code: int = 200) -> Response[AuditOut]:
+    content = await service.audit_out(session, audit)
+    return tagged(content, service.etag("audit", audit.id, audit.revision), status_code)
+
+
+async def _member_response(
+    session: AsyncSession, member: Member, status_code: int = 200
+) -> Response[MemberOut]:
+    content = await service.member_out(session, member)
+    return tagged(content, service.etag("member", member.id, member.revision), status_code)
 
 
 @dataclass
@@ -130,8 +159,9 @@ class AuditController(Controller):
     path = "/v1/councils/{code:str}/audits"
     tags = ["audits"]
     dependencies = {
-        "council": COUNCIL,
-        "store": STORE,
+        **COUNCIL_DEPENDENCIES,
+        "audit": Provide(provide_audit),
+        "audit_member": Provide(provide_audit_member),
         "import_options": Provide(provide_import_options),
     }
     exception_handlers = {ImportNotReady: _refusal}
@@ -151,11 +181,7 @@ class AuditController(Controller):
         db_session: NamedDependency[AsyncSession],
     ) -> Response[AuditOut]:
         audit = await service.create_audit(db_session, store, council, data)
-        return Response(
-            await service.audit_out(db_session, audit),
-            status_code=201,
-            headers={"ETag": service.etag("audit", audit.id, audit.revision)},
-        )
+        return await _audit_response(db_session, audit, status_code=201)
 
     @get(
         "/",
@@ -173,8 +199,7 @@ class AuditController(Controller):
         offset: Offset = 0,
     ) -> Response[AuditPage]:
         items, total = await service.list_audits(db_session, council, limit, offset)
-        page = AuditPage(items=items, total=total, limit=limit, offset=offset)
-        return Response(page, headers=page_headers(request, total, limit, offset))
+        return page_response(request, AuditPage(items=items, total=total, limit=limit, offset=offset))
 
     @get(
         "/{audit_id:uuid}",
@@ -184,13 +209,9 @@ class AuditController(Controller):
         response_headers=ETAG,
     )
     async def get_audit(
-        self, audit_id: AuditId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+        self, audit: NamedDependency[Audit], db_session: NamedDependency[AsyncSession]
     ) -> Response[AuditOut]:
-        audit = await service.get_audit(db_session, council, audit_id)
-        return Response(
-            await service.audit_out(db_session, audit),
-            headers={"ETag": service.etag("audit", audit.id, audit.revision)},
-        )
+        return await _audit_response(db_session, audit)
 
     @patch(
         "/{audit_id:uuid}",
@@ -201,18 +222,13 @@ class AuditController(Controller):
     )
     async def update_audit(
         self,
-        audit_id: AuditId,
+        audit: NamedDependency[Audit],
         data: JSONBody[AuditUpdate],
-        council: NamedDependency[str],
         db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> Response[AuditOut]:
-        audit = await service.get_audit(db_session, council, audit_id)
         await service.update_audit(db_session, audit, data, if_match)
-        return Response(
-            await service.audit_out(db_session, audit),
-            headers={"ETag": service.etag("audit", audit.id, audit.revision)},
-        )
+        return await _audit_response(db_session, audit)
 
     @delete(
         "/{audit_id:uuid}",
@@ -221,9 +237,9 @@ class AuditController(Controller):
         responses=AUDIT_ERRORS,
     )
     async def delete_audit(
-        self, audit_id: AuditId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+        self, audit: NamedDependency[Audit], db_session: NamedDependency[AsyncSession]
     ) -> None:
-        await service.delete_audit(db_session, await service.get_audit(db_session, council, audit_id))
+        await service.delete_audit(db_session, audit)
 
     # --- members ---------------------------------------------------------------------------
 
@@ -237,16 +253,13 @@ class AuditController(Controller):
     async def list_members(
         self,
         request: Request[Any, Any, Any],
-        audit_id: AuditId,
-        council: NamedDependency[str],
+        audit: NamedDependency[Audit],
         db_session: NamedDependency[AsyncSession],
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[MemberPage]:
-        audit = await service.get_audit(db_session, council, audit_id)
         items, total = await service.list_members(db_session, audit, limit, offset)
-        page = MemberPage(items=items, total=total, limit=limit, offset=offset)
-        return Response(page, headers=page_headers(request, total, limit, offset))
+        return page_response(request, MemberPage(items=items, total=total, limit=limit, offset=offset))
 
     @post(
         "/{audit_id:uuid}/members",
@@ -257,19 +270,13 @@ class AuditController(Controller):
     )
     async def create_member(
         self,
-        audit_id: AuditId,
+        audit: NamedDependency[Audit],
         data: JSONBody[MemberCreate],
-        council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[MemberOut]:
-        audit = await service.get_audit(db_session, council, audit_id)
         member = await service.create_member(db_session, await _index(store, db_session, audit), audit, data)
-        return Response(
-            await service.member_out(db_session, member),
-            status_code=201,
-            headers={"ETag": service.etag("member", member.id, member.revision)},
-        )
+        return await _member_response(db_session, member, status_code=201)
 
     @get(
         "/{audit_id:uuid}/members/{reference:str}",
@@ -279,18 +286,9 @@ class AuditController(Controller):
         response_headers=ETAG,
     )
     async def get_member(
-        self,
-        audit_id: AuditId,
-        reference: MemberRef,
-        council: NamedDependency[str],
-        db_session: NamedDependency[AsyncSession],
+        self, audit_member: NamedDependency[AuditMember], db_session: NamedDependency[AsyncSession]
     ) -> Response[MemberOut]:
-        audit = await service.get_audit(db_session, council, audit_id)
-        member = await service.get_member(db_session, audit, reference)
-        return Response(
-            await service.member_out(db_session, member),
-            headers={"ETag": service.etag("member", member.id, member.revision)},
-        )
+        return await _member_response(db_session, audit_member.member)
 
     @patch(
         "/{audit_id:uuid}/members/{reference:str}",
@@ -301,23 +299,17 @@ class AuditController(Controller):
     )
     async def update_member(
         self,
-        audit_id: AuditId,
-        reference: MemberRef,
+        audit_member: NamedDependency[AuditMember],
         data: JSONBody[MemberUpdate],
-        council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> Response[MemberOut]:
-        audit = await service.get_audit(db_session, council, audit_id)
-        member = await service.get_member(db_session, audit, reference)
+        audit, member = audit_member
         index = await _index(store, db_session, audit)
         await service.update_member(db_session, index, audit, member, data, if_match)
         await db_session.flush()
-        return Response(
-            await service.member_out(db_session, member),
-            headers={"ETag": service.etag("member", member.id, member.revision)},
-        )
+        return await _member_response(db_session, member)
 
     @delete(
         "/{audit_id:uuid}/members/{reference:str}",
@@ -326,14 +318,9 @@ class AuditController(Controller):
         responses=AUDIT_ERRORS,
     )
     async def delete_member(
-        self,
-        audit_id: AuditId,
-        reference: MemberRef,
-        council: NamedDependency[str],
-        db_session: NamedDependency[AsyncSession],
+        self, audit_member: NamedDependency[AuditMember], db_session: NamedDependency[AsyncSession]
     ) -> None:
-        audit = await service.get_audit(db_session, council, audit_id)
-        await service.delete_member(db_session, audit, await service.get_member(db_session, audit, reference))
+        await service.delete_member(db_session, *audit_member)
 
     @put(
         "/{audit_id:uuid}/assessments",
@@ -343,13 +330,11 @@ class AuditController(Controller):
     )
     async def upsert_assessments(
         self,
-        audit_id: AuditId,
+        audit: NamedDependency[Audit],
         data: JSONBody[AssessmentBulk],
-        council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> BulkResult:
-        audit = await service.get_audit(db_session, council, audit_id)
         index = await _index(store, db_session, audit)
         return await service.bulk_assessments(db_session, index, audit, data.assessments)
 
@@ -395,7 +380,7 @@ class AuditController(Controller):
     )
     async def import_spreadsheet(
         self,
-        audit_id: AuditId,
+        audit: NamedDependency[Audit],
         data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         state: State,
         council: NamedDependency[str],
@@ -403,7 +388,6 @@ class AuditController(Controller):
         db_session: NamedDependency[AsyncSession],
         import_options: NamedDependency[ImportOptions],
     ) -> ImportPlan:
-        audit = await service.get_audit(db_session, council, audit_id)
         _, plan = await _import(db_session, store, state, council, audit, data, import_options)
         return plan
 
@@ -417,20 +401,15 @@ class AuditController(Controller):
     )
     async def export_audit(
         self,
-        audit_id: AuditId,
-        council: NamedDependency[str],
+        audit: NamedDependency[Audit],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         format: Annotated[Literal["csv", "xlsx"], QueryParameter()] = "xlsx",
     ) -> Response[bytes]:
-        audit = await service.get_audit(db_session, council, audit_id)
         rows = await service.export_rows(db_session, await _index(store, db_session, audit), audit)
         body = await to_thread.run_sync(write_csv if format == "csv" else write_xlsx, rows)  # type: ignore[arg-type]
         media = CSV_MEDIA_TYPE if format == "csv" else XLSX_MEDIA_TYPE  # litestar adds the charset
-        filename = f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{format}"
-        return Response(
-            body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-        )
+        return attachment(body, media, f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{format}")
 
 
 async def _import(

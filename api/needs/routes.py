@@ -6,13 +6,13 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import ResponseHeader
-from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audits.service import etag
-from api.deps import COUNCIL, STORE
+from api.db.models import NeedsProfile
+from api.deps import COUNCIL_DEPENDENCIES
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
 from api.needs import service
@@ -25,24 +25,29 @@ from api.needs.schemas import (
     ProgressReport,
     Requirements,
 )
-from api.pagination import PAGE_HEADERS, Limit, Offset, page_headers
+from api.pagination import PAGE_HEADERS, Limit, Offset, page_response
+from api.params import AuditId, NeedsId, NeedsQuery
 from api.preconditions import IfMatch
+from api.responses import ETAG, tagged
 
 ERRORS = problem_responses(400, 401, 403, 404, 412, 422, 429)
-ETAG = [
-    ResponseHeader(
-        name="ETag", description="Send it back in If-Match to update safely.", documentation_only=True
-    )
-]
-NeedsId = Annotated[uuid.UUID, PathParameter(description="Needs profile id (UUID).")]
-NeedsQuery = Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")]
-DEPENDENCIES = {"council": COUNCIL, "store": STORE}
+
+
+async def provide_needs(
+    needs_id: NeedsId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+) -> NeedsProfile:
+    """The needs profile in the path, once the caller may see its council (``api.deps``)."""
+    return await service.get(db_session, council, needs_id)
+
+
+def _needs_response(profile: NeedsProfile, status_code: int = 200) -> Response[NeedsOut]:
+    return tagged(service.needs_out(profile), etag("needs", profile.id, profile.revision), status_code)
 
 
 class NeedsController(Controller):
     path = "/v1/councils/{code:str}/needs"
     tags = ["needs"]
-    dependencies = DEPENDENCIES
+    dependencies = {**COUNCIL_DEPENDENCIES, "profile": Provide(provide_needs)}
 
     @post(
         "/",
@@ -58,12 +63,7 @@ class NeedsController(Controller):
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[NeedsOut]:
-        profile = await service.create(db_session, store, council, data)
-        return Response(
-            service.needs_out(profile),
-            status_code=201,
-            headers={"ETag": etag("needs", profile.id, profile.revision)},
-        )
+        return _needs_response(await service.create(db_session, store, council, data), status_code=201)
 
     @get(
         "/",
@@ -81,8 +81,7 @@ class NeedsController(Controller):
         offset: Offset = 0,
     ) -> Response[NeedsPage]:
         items, total = await service.list_profiles(db_session, council, limit, offset)
-        page = NeedsPage(items=items, total=total, limit=limit, offset=offset)
-        return Response(page, headers=page_headers(request, total, limit, offset))
+        return page_response(request, NeedsPage(items=items, total=total, limit=limit, offset=offset))
 
     @get(
         "/{needs_id:uuid}",
@@ -91,13 +90,8 @@ class NeedsController(Controller):
         responses=ERRORS,
         response_headers=ETAG,
     )
-    async def get_needs(
-        self, needs_id: NeedsId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
-    ) -> Response[NeedsOut]:
-        profile = await service.get(db_session, council, needs_id)
-        return Response(
-            service.needs_out(profile), headers={"ETag": etag("needs", profile.id, profile.revision)}
-        )
+    async def get_needs(self, profile: NamedDependency[NeedsProfile]) -> Response[NeedsOut]:
+        return _needs_response(profile)
 
     @patch(
         "/{needs_id:uuid}",
@@ -108,26 +102,22 @@ class NeedsController(Controller):
     )
     async def update_needs(
         self,
-        needs_id: NeedsId,
+        profile: NamedDependency[NeedsProfile],
         data: JSONBody[NeedsUpdate],
-        council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> Response[NeedsOut]:
-        profile = await service.get(db_session, council, needs_id)
         await service.update(db_session, store, profile, data, if_match)
-        return Response(
-            service.needs_out(profile), headers={"ETag": etag("needs", profile.id, profile.revision)}
-        )
+        return _needs_response(profile)
 
     @delete(
         "/{needs_id:uuid}", operation_id="deleteNeeds", summary="Delete a needs profile", responses=ERRORS
     )
     async def delete_needs(
-        self, needs_id: NeedsId, council: NamedDependency[str], db_session: NamedDependency[AsyncSession]
+        self, profile: NamedDependency[NeedsProfile], db_session: NamedDependency[AsyncSession]
     ) -> None:
-        await service.remove(db_session, await service.get(db_session, council, needs_id))
+        await service.remove(db_session, profile)
 
     @get(
         "/{needs_id:uuid}/requirements",
@@ -137,18 +127,17 @@ class NeedsController(Controller):
     )
     async def get_requirements(
         self,
-        needs_id: NeedsId,
-        council: NamedDependency[str],
+        profile: NamedDependency[NeedsProfile],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
     ) -> Requirements:
-        return await service.requirements(db_session, store, await service.get(db_session, council, needs_id))
+        return await service.requirements(db_session, store, profile)
 
 
 class AnalysisController(Controller):
     path = "/v1/councils/{code:str}"
     tags = ["needs"]
-    dependencies = DEPENDENCIES
+    dependencies = COUNCIL_DEPENDENCIES
 
     @get(
         "/audits/{audit_id:uuid}/gaps",
@@ -158,7 +147,7 @@ class AnalysisController(Controller):
     )
     async def get_gaps(
         self,
-        audit_id: Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")],
+        audit_id: AuditId,
         needs: NeedsQuery,
         council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import Principal
-from api.deps import COUNCIL, COUNCILS_KEY, STORE
+from api.deps import COUNCIL_DEPENDENCIES, COUNCILS_KEY, STORE
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
+from api.params import SLUG_MAX_LENGTH, SLUG_PATTERN, AuditId, MemberRef, NeedsQuery
 from api.recommendations import service
 from api.recommendations.schemas import (
     LearningSetRequest,
@@ -25,14 +25,15 @@ from api.recommendations.schemas import (
 )
 
 ERRORS = problem_responses(400, 401, 403, 404, 422, 429)
-AuditId = Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")]
-DEPENDENCIES = {"council": COUNCIL, "store": STORE}
+RoleQuery = Annotated[
+    str | None, QueryParameter(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="Role slug.")
+]
 
 
 class RecommendationController(Controller):
     path = "/v1/councils/{code:str}"
     tags = ["recommendations"]
-    dependencies = DEPENDENCIES
+    dependencies = COUNCIL_DEPENDENCIES
 
     @get(
         "/audits/{audit_id:uuid}/recommendations",
@@ -43,7 +44,7 @@ class RecommendationController(Controller):
     async def get_recommendations(
         self,
         audit_id: AuditId,
-        needs: Annotated[uuid.UUID, QueryParameter(description="Needs profile id (UUID).")],
+        needs: NeedsQuery,
         budget_gbp: Annotated[
             float, QueryParameter(ge=0, le=10_000_000, description="Training budget, GBP.")
         ],
@@ -65,16 +66,11 @@ class RecommendationController(Controller):
     async def get_pathway(
         self,
         audit_id: AuditId,
-        reference: Annotated[
-            str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$", max_length=40)
-        ],
+        reference: MemberRef,
         council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
-        target: Annotated[
-            str | None,
-            QueryParameter(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80, description="Role slug."),
-        ] = None,
+        target: RoleQuery = None,
     ) -> PathwayResponse:
         return await service.pathway(db_session, store, council, audit_id, reference, target)
 

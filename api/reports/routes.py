@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from litestar import Controller, MediaType, get
 from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import COUNCIL, STORE
+from api.deps import COUNCIL_DEPENDENCIES
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
+from api.params import AuditId, NeedsQuery
 from api.reports.html import CONTENT_SECURITY_POLICY
 from api.reports.service import build_report
 
@@ -24,10 +24,7 @@ MINIMUM_ZERO = {"minimum": 0}
 class ReportController(Controller):
     path = "/v1/councils/{code:str}/audits/{audit_id:uuid}/report"
     tags = ["reports"]
-    dependencies = {
-        "council": COUNCIL,
-        "store": STORE,
-    }
+    dependencies = COUNCIL_DEPENDENCIES
 
     @get(
         "/",
@@ -45,8 +42,8 @@ class ReportController(Controller):
     )
     async def get_report(
         self,
-        audit_id: Annotated[uuid.UUID, PathParameter(description="Audit id (UUID).")],
-        needs_id: Annotated[uuid.UUID, QueryParameter(name="needs", description="Needs profile id (UUID).")],
+        audit_id: AuditId,
+        needs: NeedsQuery,
         council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
@@ -63,4 +60,4 @@ class ReportController(Controller):
             float | None, QueryParameter(ge=0, le=100_000, schema_extra=MINIMUM_ZERO)
         ] = None,
     ) -> str:
-        return await build_report(db_session, store, council, audit_id, needs_id, budget_gbp, budget_days)
+        return await build_report(db_session, store, council, audit_id, needs, budget_gbp, budget_days)
