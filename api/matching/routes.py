@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from anyio import to_thread
 from litestar import Controller, Request, post
 from litestar.datastructures import State
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,30 +70,42 @@ def _respond(
     )
 
 
-class MatchController(Controller):
-    path = "/v1/match"
-    tags = ["matching"]
-    dependencies = {"store": STORE}
+@dataclass(frozen=True)
+class Matching:
+    """What a match request needs besides its body: who asks (the quota), the thresholds, the editions."""
 
-    async def _match(
-        self,
-        request: Request[Any, Any, Any],
-        data: MatchRequest,
-        state: State,
-        store: FrameworkStore,
-        session: AsyncSession,
-        kind: str,
-    ) -> MatchResponse:
-        await _limit(request, session, len(data.texts))
-        _, index = await store.resolve(session, data.version)
-        limits = state.settings.thresholds
+    request: Request[Any, Any, Any]
+    thresholds: Thresholds
+    store: FrameworkStore
+    session: AsyncSession
+
+    async def run(self, data: MatchRequest, kind: Literal["skills", "roles"]) -> MatchResponse:
+        """Match ``data.texts`` against the skills' labels or the roles' titles of ``data.version``."""
+        await _limit(self.request, self.session, len(data.texts))
+        _, index = await self.store.resolve(self.session, data.version)
         if kind == "skills":
             matcher, preferred = index.skill_matcher, lambda slug: index.skills[slug].label
         else:
             matcher, preferred = index.role_matcher, lambda slug: index.roles[slug].title
+        arguments = (index, data.texts, data.limit, self.thresholds, matcher, preferred)
         if len(data.texts) < IN_THREAD_FROM:
-            return _respond(index, data.texts, data.limit, limits, matcher, preferred)
-        return await to_thread.run_sync(_respond, index, data.texts, data.limit, limits, matcher, preferred)
+            return _respond(*arguments)
+        return await to_thread.run_sync(_respond, *arguments)
+
+
+def provide_matching(
+    request: Request[Any, Any, Any],
+    state: State,
+    store: NamedDependency[FrameworkStore],
+    db_session: NamedDependency[AsyncSession],
+) -> Matching:
+    return Matching(request, state.settings.thresholds, store, db_session)
+
+
+class MatchController(Controller):
+    path = "/v1/match"
+    tags = ["matching"]
+    dependencies = {"store": STORE, "matching": Provide(provide_matching, sync_to_thread=False)}
 
     @post(
         "/skills",
@@ -103,14 +116,9 @@ class MatchController(Controller):
         status_code=200,
     )
     async def match_skills(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[MatchRequest],
-        state: State,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
+        self, data: JSONBody[MatchRequest], matching: NamedDependency[Matching]
     ) -> MatchResponse:
-        return await self._match(request, data, state, store, db_session, "skills")
+        return await matching.run(data, "skills")
 
     @post(
         "/roles",
@@ -120,11 +128,6 @@ class MatchController(Controller):
         status_code=200,
     )
     async def match_roles(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[MatchRequest],
-        state: State,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
+        self, data: JSONBody[MatchRequest], matching: NamedDependency[Matching]
     ) -> MatchResponse:
-        return await self._match(request, data, state, store, db_session, "roles")
+        return await matching.run(data, "roles")
