@@ -27,6 +27,7 @@ __all__ = [
     "GSS_PATTERN",
     "MEMBER_REFERENCE_MAX_LENGTH",
     "MEMBER_REFERENCE_PATTERN",
+    "MINIMUM_ZERO",
     "SLUG_MAX_LENGTH",
     "SLUG_PATTERN",
     "VERSION_MAX_LENGTH",
@@ -60,6 +61,9 @@ MemberRef = Annotated[
 ]
 
 # --- query parameters --------------------------------------------------------------------------
+MINIMUM_ZERO = {"minimum": 0}
+"""``schema_extra`` of an optional number with ``ge=0``: litestar drops a falsy ``ge=0`` from the
+document of an optional parameter, so it is stated again."""
 SlugQuery = Annotated[str | None, QueryParameter(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
 VersionQuery = Annotated[
     str | None,

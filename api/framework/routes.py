@@ -37,7 +37,7 @@ from api.framework.schemas import (
 )
 from api.framework.store import FrameworkStore
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_response, window
-from api.params import Slug, SlugQuery, Version, VersionQuery
+from api.params import MINIMUM_ZERO, Slug, SlugQuery, Version, VersionQuery
 from taxonomy.index import FrameworkIndex
 from taxonomy.levels import LEVEL_SYNONYMS
 from taxonomy.model import DeliveryMode, TrainingKind
@@ -251,8 +251,7 @@ class FrameworkController(Controller):
         mode: Annotated[DeliveryMode | None, QueryParameter()] = None,
         max_cost: Annotated[
             float | None,
-            # litestar drops a falsy ge=0 from an optional parameter's document: state it again.
-            QueryParameter(ge=0, le=1_000_000, description="GBP per person", schema_extra={"minimum": 0}),
+            QueryParameter(ge=0, le=1_000_000, description="GBP per person", schema_extra=MINIMUM_ZERO),
         ] = None,
         limit: Limit = 50,
         offset: Offset = 0,

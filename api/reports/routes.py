@@ -13,12 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.deps import COUNCIL_DEPENDENCIES
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
-from api.params import AuditId, NeedsQuery
+from api.params import MINIMUM_ZERO, AuditId, NeedsQuery
 from api.reports.html import CONTENT_SECURITY_POLICY
 from api.reports.service import build_report
-
-MINIMUM_ZERO = {"minimum": 0}
-"""litestar drops a falsy ``ge=0`` from the document of an optional parameter; state it again."""
 
 
 class ReportController(Controller):
