@@ -320,7 +320,7 @@ class AuditController(Controller):
     async def delete_member(
         self, audit_member: NamedDependency[AuditMember], db_session: NamedDependency[AsyncSession]
     ) -> None:
-        await service.delete_member(db_session, *audit_member)
+        await service.delete_member(db_session, audit_member.audit, audit_member.member)
 
     @put(
         "/{audit_id:uuid}/assessments",
