@@ -126,6 +126,14 @@ def is_unique_violation(exc: BaseException) -> bool:
     return code in UNIQUE_VIOLATIONS
 
 
+def _source_name(source: object) -> str | None:
+    """``query``, ``path``, ``header``, ``body``…: litestar hands a ``ParamType`` enum, whose ``str()``
+    would be ``ParamType.QUERY``."""
+    if not source:
+        return None
+    return str(getattr(source, "value", source))
+
+
 def _validation_errors(extra: Any) -> list[FieldError] | None:
     """Litestar reports validation failures as ``[{message, key, source}]``; keep their paths."""
     if not isinstance(extra, list):
@@ -134,7 +142,7 @@ def _validation_errors(extra: Any) -> list[FieldError] | None:
         FieldError(
             field=str(item.get("key") or "body"),
             message=str(item.get("message", "")),
-            source=str(item["source"]) if item.get("source") else None,
+            source=_source_name(item.get("source")),
         )
         for item in extra
         if isinstance(item, dict)

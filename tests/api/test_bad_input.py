@@ -208,6 +208,15 @@ def test_control_characters_in_query_parameters_are_400_naming_it(
     ]
 
 
+@pytest.mark.parametrize(("params", "field"), [("limit=0", "limit"), ("offset=-1", "offset")])
+def test_invalid_query_parameters_name_their_source_as_query(
+    client: TestClient, params: str, field: str
+) -> None:
+    """litestar hands the source as a ``ParamType`` enum; the problem says ``query``, not ``ParamType.QUERY``."""
+    problem = assert_problem(client.get(f"/v1/skills?{params}"), 400)
+    assert [(error["field"], error["source"]) for error in problem["errors"]] == [(field, "query")]
+
+
 def test_control_characters_in_path_parameters_are_400_naming_it(
     client: TestClient, keys: dict[str, str], team: str
 ) -> None:
