@@ -11,7 +11,7 @@ from msgspec import Meta
 
 from api.analysis.levels import SOURCE_PRIORITY as SOURCE_PRIORITY  # the rule's home; re-exported
 from api.errors import Problem
-from api.params import VersionText
+from api.params import MEMBER_REFERENCE_PATTERN, VersionText
 from api.text import Evidence, Note, SingleLine, Title
 from taxonomy.model import Level, Slug
 
@@ -20,7 +20,7 @@ Source = Literal["self", "manager", "verified"]
 Reference = Annotated[
     str,
     Meta(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._\- ]{0,39}$",
+        pattern=MEMBER_REFERENCE_PATTERN,
         description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
         examples=["EDO-03"],
     ),

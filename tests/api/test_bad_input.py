@@ -212,7 +212,7 @@ def test_control_characters_in_query_parameters_are_400_naming_it(
 def test_invalid_query_parameters_name_their_source_as_query(
     client: TestClient, params: str, field: str
 ) -> None:
-    """litestar hands the source as a ``ParamType`` enum; the problem says ``query``, not ``ParamType.QUERY``."""
+    """litestar hands the source as a ``ParamType`` enum: the problem says ``query``, not its repr."""
     problem = assert_problem(client.get(f"/v1/skills?{params}"), 400)
     assert [(error["field"], error["source"]) for error in problem["errors"]] == [(field, "query")]
 

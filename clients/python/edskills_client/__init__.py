@@ -12,6 +12,7 @@
 
 from edskills_client import models
 from edskills_client._core import OPERATIONS, Retry, RetryEvent
+from edskills_client._operations import UploadOptions
 from edskills_client.client import AsyncClient, Client, Page, Tagged
 from edskills_client.errors import (
     BadRequest,
@@ -58,5 +59,6 @@ __all__ = [
     "Unauthorized",
     "Unprocessable",
     "UnsupportedMediaType",
+    "UploadOptions",
     "models",
 ]
