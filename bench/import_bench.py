@@ -134,9 +134,10 @@ def run() -> str:
                 )
     lines += [
         "",
-        "Parsing an XLSX is openpyxl in read-only mode (every cell visited in Python); planning matches "
-        "each distinct header and title once; writing is one `INSERT … ON CONFLICT DO UPDATE` per "
-        "5,000 rows inside the request's single transaction.",
+        "Parsing an XLSX is python-calamine behind a streaming pre-scan that bounds the sheet's used area "
+        "(issue 12; openpyxl before); planning matches each distinct header and title once; writing upserts "
+        "members with `INSERT … ON CONFLICT … RETURNING` and assessments with one `INSERT … ON CONFLICT DO "
+        "UPDATE` per 5,000 rows, inside the request's single transaction.",
         "",
     ]
     return "\n".join(lines)
