@@ -210,7 +210,7 @@ def run() -> str:
             )
     lines += [
         "",
-        "The gaps endpoint authenticates the key (one query), checks the council, audit and profile (three "
+        "The gaps endpoint authenticates the key (one query, plus one rate-limit count on its own connection), checks the council, audit and profile (three "
         "small lookups), lists the editions (one tiny query) and reads the team in one query; the edition "
         "itself comes from memory. Reading the ~6,200 assessment rows dominates both the floor and the "
         "endpoint; the analysis adds about the in-process p50 above.",
