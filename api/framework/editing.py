@@ -40,8 +40,9 @@ from api.framework.editing_schemas import (
     ValidationProblem,
     ValidationReport,
 )
-from api.framework.etags import check_if_match, edition_etag, item_etag, require_if_match
+from api.framework.etags import edition_etag, item_etag
 from api.framework.store import FRAMEWORK_ID, FrameworkStore, version_key
+from api.preconditions import check_if_match, require_if_match
 from taxonomy import edits
 from taxonomy.edits import ROLES, SKILLS, Change, Edited, Item, ItemKind
 from taxonomy.load import check_document

@@ -26,10 +26,11 @@ from api.deps import EDITOR, STORE
 from api.errors import problem_responses
 from api.framework import editing
 from api.framework.editing_schemas import ChangePage, EditionOut, RequirementIn, ValidationReport
-from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch, item_etag
+from api.framework.etags import EDIT_ERRORS, ETAG, item_etag
 from api.framework.store import FrameworkStore
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_response
 from api.params import SLUG_MAX_LENGTH, SLUG_PATTERN, Slug, Version
+from api.preconditions import IfMatch
 from api.responses import tagged
 from taxonomy import edits
 from taxonomy.edits import CATEGORIES, PATHWAYS, ROLES, SCENARIOS, SKILLS, TRAINING, ItemKind, ItemT

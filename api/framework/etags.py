@@ -8,7 +8,7 @@ revision, which every write bumps.
 Editing a draft item *requires* ``If-Match`` (428 without it): national bodies edit the
 framework concurrently, and an unconditional write would silently undo a colleague's change.
 Parsing the header, the check and the 412/428 problems are the service-wide ones of
-``api.preconditions`` (re-exported here for the framework's routes).
+``api.preconditions``.
 """
 
 from __future__ import annotations
@@ -19,13 +19,6 @@ import msgspec
 from litestar.datastructures import ResponseHeader
 
 from api.errors import problem_responses
-from api.preconditions import (
-    IfMatch,
-    PreconditionFailed,
-    PreconditionRequired,
-    check_if_match,
-    require_if_match,
-)
 
 EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422, 428, 429)
 ETAG = [
@@ -44,16 +37,3 @@ def item_etag(kind: str, item: msgspec.Struct) -> str:
 
 def edition_etag(version: str, revision: int) -> str:
     return f'"edition-{version}-{revision}"'
-
-
-__all__ = [
-    "EDIT_ERRORS",
-    "ETAG",
-    "IfMatch",
-    "PreconditionFailed",
-    "PreconditionRequired",
-    "check_if_match",
-    "edition_etag",
-    "item_etag",
-    "require_if_match",
-]

@@ -18,7 +18,7 @@ from api.errors import problem_responses
 from api.framework import editing, service
 from api.framework.editing_routes import edition_response
 from api.framework.editing_schemas import DraftCreate, EditionOut
-from api.framework.etags import EDIT_ERRORS, ETAG, IfMatch
+from api.framework.etags import EDIT_ERRORS, ETAG
 from api.framework.schemas import (
     CategoryPage,
     FrameworkList,
@@ -38,6 +38,7 @@ from api.framework.schemas import (
 from api.framework.store import FrameworkStore
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_response, window
 from api.params import MINIMUM_ZERO, Slug, SlugQuery, Version, VersionQuery
+from api.preconditions import IfMatch
 from taxonomy.index import FrameworkIndex
 from taxonomy.levels import LEVEL_SYNONYMS
 from taxonomy.model import DeliveryMode, TrainingKind

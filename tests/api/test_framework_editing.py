@@ -19,7 +19,8 @@ from litestar.testing import TestClient
 from rdflib.namespace import DCTERMS, SKOS
 
 from api.framework import editing
-from api.framework.etags import PreconditionFailed, item_etag
+from api.framework.etags import item_etag
+from api.preconditions import PreconditionFailed
 from api.settings import Settings
 from taxonomy import edits
 from taxonomy.edits import SKILLS

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.framework import editing
-from api.framework.etags import PreconditionFailed, PreconditionRequired, item_etag
+from api.framework.etags import item_etag
+from api.preconditions import PreconditionFailed, PreconditionRequired
 from taxonomy import edits
 from taxonomy.edits import CATEGORIES, KINDS, PATHWAYS, ROLES, SCENARIOS, SKILLS, TRAINING, ItemKind
 from taxonomy.load import SHIPPED, load_framework
