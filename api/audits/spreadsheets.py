@@ -30,6 +30,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from api.text import NOTE_CONTROL_CHARACTERS
+
 Cell = str | int | float | None
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -187,18 +189,16 @@ def _without_trailing_blank_rows(rows: list[tuple[Cell, ...]]) -> tuple[tuple[Ce
     return tuple(rows)
 
 
-_CONTROL_CHARACTERS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-"""C0 controls except tab, LF and CR, and DEL: invisible, meaningless in a skills matrix, and NUL is
-refused by PostgreSQL. They come from copy-paste or from XLSX escapes such as ``_x0000_``."""
-
-
 def _clean_text(value: str) -> str | None:
     """Strip surrounding whitespace and drop control characters (issue 12); empty → ``None``.
 
+    The characters are those no request body may hold (``api.text.NOTE_CONTROL_CHARACTERS``: C0
+    controls except tab, LF and CR, and DEL): invisible, meaningless in a skills matrix, and NUL is
+    refused by PostgreSQL. They come from copy-paste or from XLSX escapes such as ``_x0000_``.
     Dropping them, rather than failing the row, lets a manager import a sheet whose cells carry
     characters they cannot see, let alone find and delete, in Excel.
     """
-    value = value.translate(_CONTROL_CHARACTERS).strip()
+    value = NOTE_CONTROL_CHARACTERS.sub("", value).strip()
     return value or None
 
 
