@@ -105,14 +105,11 @@ class ImportTooLarge(SpreadsheetError):
     """
 
     def __init__(self, what: str, found: str, limit: int, setting: str, status: int) -> None:
-        name = ENV_PREFIX + setting.upper()
         super().__init__(
-            f"too many {what}: {found}; the limit is {limit:,} (setting {name}). "
+            f"too many {what}: {found}; the limit is {limit:,} (setting {ENV_PREFIX}{setting.upper()}). "
             "Split the file into smaller imports",
             status,
         )
-        self.setting = name
-        self.limit = limit
 
 
 _CAP_SETTINGS = {"rows": ("data rows", "import_max_rows"), "columns": ("columns", "import_max_columns")}
