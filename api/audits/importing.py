@@ -39,6 +39,7 @@ from api.audits.spreadsheets import (
     column_letter,
     read_grid,
 )
+from api.params import MEMBER_REFERENCE_MAX_LENGTH
 from api.settings import ENV_PREFIX, Settings
 from taxonomy.index import FrameworkIndex
 from taxonomy.levels import parse_level
@@ -237,8 +238,8 @@ class Sheet:
         problem = None
         if not reference:
             problem = "missing member reference"
-        elif len(reference) > 40:
-            problem = "reference over 40 characters"
+        elif len(reference) > MEMBER_REFERENCE_MAX_LENGTH:
+            problem = f"reference over {MEMBER_REFERENCE_MAX_LENGTH} characters"
         elif one_row_each and reference in self.members:
             first = self.members[reference].row
             problem = f"duplicate member reference {reference!r} (first on row {first})"
