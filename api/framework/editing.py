@@ -25,11 +25,12 @@ from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 from litestar import Request
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import FRAMEWORK_WRITE, Forbidden, Principal, Unauthorised, authenticate, require_scope
+from api.convert import struct_from
 from api.db.models import FrameworkChange, FrameworkVersion
 from api.errors import Conflict, FieldError, NotFound, Unprocessable
 from api.framework.editing_schemas import (
@@ -42,6 +43,7 @@ from api.framework.editing_schemas import (
 )
 from api.framework.etags import edition_etag, item_etag
 from api.framework.store import FRAMEWORK_ID, FrameworkStore, version_key
+from api.pagination import page_of
 from api.preconditions import check_if_match, require_if_match
 from taxonomy import edits
 from taxonomy.edits import ROLES, SKILLS, Change, Edited, Item, ItemKind
@@ -502,24 +504,7 @@ async def delete_draft(
 
 
 async def changes(session: AsyncSession, version: str, limit: int, offset: int) -> ChangePage:
-    of_version = (FrameworkChange.framework_id == FRAMEWORK_ID, FrameworkChange.version == version)
-    total = await session.scalar(select(func.count()).select_from(FrameworkChange).where(*of_version)) or 0
-    rows = await session.scalars(
-        select(FrameworkChange).where(*of_version).order_by(FrameworkChange.id).limit(limit).offset(offset)
-    )
-    items = [
-        ChangeOut(
-            id=row.id,
-            version=row.version,
-            revision=row.revision,
-            at=row.at,
-            key_name=row.key_name,
-            action=row.action,  # type: ignore[arg-type]  # written from ChangeAction only
-            kind=row.kind,  # type: ignore[arg-type]  # written from ChangeKind only
-            item=row.item,
-            before=row.before,
-            after=row.after,
-        )
-        for row in rows
-    ]
+    of_version = and_(FrameworkChange.framework_id == FRAMEWORK_ID, FrameworkChange.version == version)
+    rows, total = await page_of(session, FrameworkChange, of_version, [FrameworkChange.id], limit, offset)
+    items = [struct_from(ChangeOut, row) for row in rows]
     return ChangePage(version=version, items=items, total=total, limit=limit, offset=offset)
