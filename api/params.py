@@ -40,7 +40,6 @@ __all__ = [
     "NeedsQuery",
     "Slug",
     "SlugQuery",
-    "SlugText",
     "Version",
     "VersionQuery",
     "VersionText",
@@ -77,6 +76,6 @@ NeedsQuery = Annotated[uuid.UUID, QueryParameter(description="Needs profile id (
 """``?needs=``: the needs profile an analysis is against."""
 
 # --- request body fields -----------------------------------------------------------------------
-SlugText = Annotated[str, Meta(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
+# (a slug in a body is the file format's own ``taxonomy.model.Slug``)
 VersionText = Annotated[str, Meta(pattern=VERSION_PATTERN, max_length=VERSION_MAX_LENGTH)]
 GssCodeText = Annotated[str, Meta(pattern=GSS_PATTERN, max_length=GSS_LENGTH)]
