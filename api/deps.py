@@ -1,5 +1,6 @@
-"""Dependencies every slice shares: the framework store, the matching thresholds, and the council a
-caller may see. One home for each (issue 13), so routes and pages declare them the same way.
+"""Dependencies every slice shares: the framework store, the council a caller may see, and the keys
+an operation demands (editor, analyst, any key), with the scope each stands for. One home for each
+(issue 13), so routes and pages declare them the same way.
 """
 
 from __future__ import annotations
