@@ -20,6 +20,7 @@ import msgspec
 
 from api.audits.schemas import (
     SOURCE_PRIORITY,
+    UNDECIDED,
     Candidate,
     ColumnPlan,
     ColumnRole,
@@ -50,8 +51,6 @@ IGNORE = "ignore"
 SLUG_SUFFIX = re.compile(r"\[([a-z0-9]+(?:-[a-z0-9]+)*)\]\s*$")
 """Exported headers end in ``[slug]``, so a re-import maps them exactly."""
 HEADER_SCAN_ROWS = 30
-UNDECIDED = frozenset({"suggested", "unmatched"})
-"""Decisions a person must still confirm (or ignore) through ``mapping``."""
 
 FIELD_HEADERS: dict[str, ColumnRole] = {
     **dict.fromkeys(

@@ -163,6 +163,10 @@ class TitlePlan(msgspec.Struct, kw_only=True, omit_defaults=True):
     candidates: list[Candidate] | None = None
 
 
+UNDECIDED = frozenset({"suggested", "unmatched"})
+"""Decisions a person must still confirm (or ignore) through ``mapping``."""
+
+
 class RowError(msgspec.Struct, kw_only=True):
     row: int
     column: str | None

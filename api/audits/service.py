@@ -20,9 +20,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis import levels
-from api.audits.importing import UNDECIDED, ParsedImport, plan_upload
+from api.audits.importing import ParsedImport, plan_upload
 from api.audits.schemas import (
     SOURCE_PRIORITY,
+    UNDECIDED,
     AssessmentIn,
     AssessmentOut,
     AuditCreate,

@@ -8,9 +8,10 @@ import click
 from edskills_client import models
 from msgspec import UNSET
 
+from api.audits.schemas import UNDECIDED
+
 DECISION_COLOURS = {"matched": "green", "confirmed": "green", "suggested": "yellow", "unmatched": "red"}
 RAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green"}
-UNDECIDED = {"suggested", "unmatched"}
 
 
 def table(headers: list[str], rows: list[list[str]], colours: list[str | None] | None = None) -> None:
