@@ -107,13 +107,13 @@ def audit_import(
     Without --audit the audit is created only if the import is ready. A dry run, and a refusal
     (exit 2), print the plan: how every column and title maps, with suggestions, and each error.
     """
-    mapping = ImportMapping(
-        columns=pairs(column_map, "--map"),
-        roles=pairs(role_map, "--role"),
-        skill_names=pairs(skill_map, "--skill"),
-    )
+    given = {
+        "columns": pairs(column_map, "--map"),
+        "roles": pairs(role_map, "--role"),
+        "skill_names": pairs(skill_map, "--skill"),
+    }
     try:
-        mapping = msgspec.convert(msgspec.to_builtins(mapping), type=ImportMapping)  # the route's constraints
+        mapping = msgspec.convert(given, type=ImportMapping)  # checked as the route checks it
     except msgspec.ValidationError as exc:
         raise CommandError(f"invalid mapping: {exc}") from None
     options = ImportOptions(
