@@ -539,7 +539,7 @@ async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit
     header: list[object] = ["Reference", "Name", "Role", "FTE", *(f"{s.label} [{s.slug}]" for s in skills)]
     rows: list[list[object]] = [header]
     for member in members:
-        levels = effective_levels(grouped[member.id])
+        effective = effective_levels(grouped[member.id])
         role = index.roles[member.role].title if member.role in index.roles else member.role
         rows.append(
             [
@@ -547,7 +547,7 @@ async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit
                 member.display_name,
                 role,
                 member.fte,
-                *(levels.get(skill.slug) for skill in skills),
+                *(effective.get(skill.slug) for skill in skills),
             ]
         )
     return rows
