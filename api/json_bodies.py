@@ -193,8 +193,8 @@ def decode_body(body: bytes, body_type: Any) -> Any:
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
         refuse_bad_bytes(body)
         raise  # pragma: no cover - refuse_bad_bytes raised for the same bytes
-    if body_type is Any:
-        refuse_bad_bytes(body)
+    if body_type is Any and nested_deeper_than(body, MAX_JSON_DEPTH):
+        raise _too_deep()  # it decoded, so only the depth is left to check
     if _may_hold_control(body) and (errors := control_character_errors(value)):
         raise _unprocessable(errors)
     return value
