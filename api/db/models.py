@@ -210,3 +210,82 @@ class FrameworkChange(Base):
     item: Mapped[str] = mapped_column(String(200))
     before: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+
+
+class Person(Base):
+    """Someone who signs in to the web pages (DESIGN §1 "Person", issue 15).
+
+    ``email`` is stored normalised (``api.people.service.normalise_email``) so the unique index
+    is the one check for duplicates. ``password_hash`` (argon2id) is NULL until the person
+    redeems their invitation; ``failed_sign_ins`` and ``locked_until`` carry the lockout.
+    """
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTimeUTC(timezone=True), nullable=True
+    )
+
+
+class PersonGrant(Base):
+    """One power of a person: ``manager:<GSS>``, ``editor``, ``analyst`` or ``admin`` (DESIGN §1)."""
+
+    __tablename__ = "person_grants"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    grant: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class PersonToken(Base):
+    """A single-use invitation or password-reset link; only the token's SHA-256 is stored."""
+
+    __tablename__ = "person_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    """``invite`` or ``reset``."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class WebSession(Base):
+    """A signed-in browser session, in the database so every worker sees it (issue 15).
+
+    ``id_hash`` is the SHA-256 of the cookie's value; the value itself is never stored.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    user_agent: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Event(Base):
+    """The security event log admins read (issue 15), written only by ``api.people.service.record``.
+
+    ``person_id`` is not a foreign key: the log outlives the people it names, so ``detail``
+    keeps the email too.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    person_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
