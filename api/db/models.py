@@ -156,6 +156,12 @@ class Member(Base):
     role: Mapped[str | None] = mapped_column(String(80), nullable=True)
     fte: Mapped[float] = mapped_column(Float, default=1.0)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    levels: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """The member's effective levels, derived: a JSON object ``{skill: level}`` sorted by skill, built
+    from their assessments by ``api.analysis.levels.effective_levels`` (issue 14). What the analyses
+    read, one compact row per member; the assessments stay the record. Every writer of assessments
+    calls ``api.audits.levels_row.refresh_levels`` in the same transaction (migration 0006 built it
+    for existing members); a member with no assessment holds ``{}``."""
 
 
 class Assessment(Base):
