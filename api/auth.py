@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.db.models import ApiKey
 from api.errors import NotFound, ProblemError
 from api.params import GSS_PATTERN
+from api.people.events import KEY_CREATED, KEY_REVOKED, record
 from api.ratelimit import rate_limiter
 
 ADMIN = "admin"
@@ -52,9 +53,13 @@ class Forbidden(ProblemError):
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    key_id: int
+    """Who is calling and with what powers: an API key, or a signed-in person whose grants map to
+    the same scopes (``api.people.service.principal_for``), so one set of guards serves both."""
+
+    key_id: int | None = None
     name: str
     scopes: frozenset[str]
+    person_id: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -80,10 +85,17 @@ def new_key() -> tuple[str, str]:
 
 
 async def create_key(
-    session: AsyncSession, name: str, scopes: list[str], rate_limit: int | None = None
+    session: AsyncSession,
+    name: str,
+    scopes: list[str],
+    rate_limit: int | None = None,
+    *,
+    actor: str = "cli",
+    address: str | None = None,
 ) -> tuple[ApiKey, str]:
     """Store a new key; the plain key is returned once and never stored. ``rate_limit`` is the
-    key's own quota in requests a minute (None: the ``rate_limit_key_per_minute`` setting)."""
+    key's own quota in requests a minute (None: the ``rate_limit_key_per_minute`` setting).
+    ``actor`` (``cli``, or the email of the person on a page) goes to the event log (issue 15)."""
     bad = [scope for scope in scopes if not valid_scope(scope)]
     if bad:
         raise ValueError(
@@ -104,6 +116,14 @@ async def create_key(
     )
     session.add(row)
     await session.flush()
+    await record(
+        session,
+        KEY_CREATED,
+        person_id=None,
+        actor=actor,
+        address=address,
+        detail={"key_id": row.id, "name": name, "scopes": row.scopes},
+    )
     return row, key
 
 
@@ -162,8 +182,19 @@ def require_scope(principal: Principal, scope: str) -> None:
         raise Forbidden(f"This API key lacks the {scope!r} scope")
 
 
-async def revoke_key(session: AsyncSession, key_id: int) -> ApiKey | None:
+async def revoke_key(
+    session: AsyncSession, key_id: int, *, actor: str = "cli", address: str | None = None
+) -> ApiKey | None:
+    """Revoke a key (logged as an event, issue 15); revoking a revoked key changes nothing."""
     row = await session.get(ApiKey, key_id)
     if row is not None and row.revoked_at is None:
         row.revoked_at = dt.datetime.now(dt.UTC)
+        await record(
+            session,
+            KEY_REVOKED,
+            person_id=None,
+            actor=actor,
+            address=address,
+            detail={"key_id": row.id, "name": row.name, "scopes": row.scopes},
+        )
     return row
