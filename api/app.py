@@ -18,7 +18,6 @@ from api.audits.carry_forward import CarryForwardController
 from api.audits.routes import AuditController
 from api.councils.routes import CouncilController
 from api.db.engine import alchemy_config, create_engine
-from api.errors import EXCEPTION_HANDLERS
 from api.framework.editing_routes import FrameworkEditingController
 from api.framework.exports import FrameworkExportController
 from api.framework.routes import FrameworkController
@@ -34,6 +33,10 @@ from api.reports.routes import ReportController
 from api.settings import Settings
 from api.system.routes import SystemController
 from api.timeouts import BodyDeadlineMiddleware
+from api.web.assets import static_files_router
+from api.web.error_pages import EXCEPTION_HANDLERS
+from api.web.home import HomeController
+from api.web.templating import template_config
 
 API_TITLE = "ED Skills Pathways API"
 
@@ -72,11 +75,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecommendationController,
             LearningSetController,
             AnalyticsController,
+            HomeController,
+            static_files_router(),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy_config(engine)), StrictStructSchemaPlugin()],
         request_class=JsonBodyRequest,
         on_shutdown=[engine.dispose, rate_limiter.close],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,  # problem+json; HTML pages under /app (api.web)
+        template_config=template_config(),
         logging_config=LoggingConfig(configure_root_logger=False),
         request_max_body_size=settings.max_body_bytes,
         middleware=[BodyDeadlineMiddleware(settings.body_timeout_seconds), ControlCharacterGuard()],

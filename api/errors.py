@@ -22,7 +22,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 if TYPE_CHECKING:
     from litestar import Request
-    from litestar.types import ExceptionHandlersMap
 
 log = logging.getLogger("api.errors")
 
@@ -204,7 +203,8 @@ def _validation_detail(detail: str, errors: list[FieldError] | None) -> str:
     return f"Invalid {first.source or 'input'} '{first.field}': {first.message}{more}"
 
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {Exception: problem_response}
+# The app registers ``problem_response`` through ``api.web.error_pages.EXCEPTION_HANDLERS``, which
+# shows the same answer as an HTML page for the people's pages under ``/app`` (issue 15).
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
@@ -222,7 +222,6 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
 
 
 __all__ = [
-    "EXCEPTION_HANDLERS",
     "PROBLEM_MEDIA_TYPE",
     "Conflict",
     "FieldError",

@@ -7,7 +7,8 @@
   status and headers (``Content-Length`` included) without the body (RFC 9110 §9.3.2).
 - ``response_headers`` (a ``before_send`` hook, so it sees every response, errors and routing
   404/405s included): ``X-Content-Type-Options: nosniff`` everywhere; ``Cache-Control: no-store``
-  on council-scoped paths and on every response to a request that carries credentials; exactly
+  on council-scoped paths, the people's pages (``/app``), every response to a signed-in person and
+  every response to a request that carries credentials; exactly
   one ``charset`` in ``Content-Type``; ``HEAD`` listed in ``Allow`` beside ``GET``.
 
 JSON request bodies have their own home, ``api.json_bodies``.
@@ -33,6 +34,8 @@ _QUERY_CONTROL = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF])|[\x00-\x1f\x7f]")
 COUNCIL_SCOPED = re.compile(r"^/v1/councils/[^/]+/.")
 """Anything under ``/v1/councils/{code}/``: audits, members, needs, reports, exports. The public
 council read ``/v1/councils/{code}`` itself is not."""
+PEOPLE_PAGES = re.compile(r"^/app(?:/|$)")
+"""The people's pages (issue 15): sessions, personal data and CSRF tokens."""
 
 
 def _text(raw: bytes) -> str:
@@ -125,8 +128,12 @@ def _one_charset(content_type: bytes) -> bytes:
 
 
 def _is_private(scope: Scope) -> bool:
-    """Council data, or anything asked for with credentials, must not be kept by any cache."""
-    if COUNCIL_SCOPED.match(scope.get("path", "")):
+    """Council data, anything asked for with credentials, and the people's pages (``/app``: a
+    signed-in person's data, forms with their CSRF token; issue 15) must not be kept by any cache."""
+    path = scope.get("path", "")
+    if COUNCIL_SCOPED.match(path) or PEOPLE_PAGES.match(path):
+        return True
+    if (scope.get("state") or {}).get("person") is not None:  # set by the session layer
         return True
     return any(name == b"authorization" for name, _ in scope.get("headers", ()))
 

@@ -1,0 +1,67 @@
+"""Errors as pages for people, problem+json for programs: chosen by path prefix (issue 15).
+
+A request under ``/app`` (the people's pages, ``PAGE_PREFIXES``) gets an HTML page in the shell's
+layout; every other path (``/v1``, ``/health``, ``/schema`` …) keeps ``application/problem+json``.
+The path, not ``Accept``: a browser's ``Accept`` lists ``*/*`` too, and a JSON client that forgot
+its ``Accept`` header must never get HTML. Either way the status, message and headers
+(``Retry-After``, ``Allow``…) come from ``api.errors.problem_response``, the one place that maps an
+exception to an answer, so a page and the API always agree on what went wrong.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Response
+
+from api.errors import Problem, problem_response
+from api.web.render import page
+
+if TYPE_CHECKING:
+    from litestar import Request
+    from litestar.types import ExceptionHandlersMap
+
+PAGE_PREFIXES = ("/app",)
+"""Paths whose errors are pages. The public framework pages (``/framework``) join when they exist."""
+
+HEADINGS = {
+    403: "You cannot use this page",
+    404: "Page not found",
+    405: "Page not found",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+GENERIC_MESSAGES = {
+    500: "Try again later.",
+    503: "Try again in a few minutes.",
+    404: "There is no page at this address.",
+    405: "There is no page at this address.",
+}
+"""Statuses whose problem detail is not meant for people (routing and internal errors)."""
+
+
+def is_page_path(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in PAGE_PREFIXES)
+
+
+def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The app's one exception handler: ``problem_response`` everywhere, shown as a page under ``/app``."""
+    problem = problem_response(request, exc)
+    if not is_page_path(request.url.path) or not isinstance(problem.content, Problem):
+        return problem
+    status = problem.content.status
+    headers = {name: value for name, value in problem.headers.items() if name.lower() != "content-type"}
+    return page(
+        request,
+        "errors/error.html",
+        {
+            "status": status,
+            "heading": HEADINGS.get(status, problem.content.title),
+            "message": GENERIC_MESSAGES.get(status, problem.content.detail),
+        },
+        status_code=status,
+        headers=headers,
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {Exception: error_response}
