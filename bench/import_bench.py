@@ -90,11 +90,13 @@ def measure(url: str, index: FrameworkIndex, content: bytes, name: str, assessme
     return {"parse": parse, "plan": plan, "write": write, "total": total, "rows_per_s": assessments / total}
 
 
-def _database(kind: str, directory: str) -> str | None:
+def prepared_database(kind: str, directory: str, name: str = DATABASE) -> str | None:
+    """A fresh, migrated and seeded database of ``kind`` (``name`` on PostgreSQL, a file in
+    ``directory`` on SQLite), or None when PostgreSQL is not reachable; the growth bench reuses it."""
     if kind == "sqlite":
-        url = f"sqlite+aiosqlite:///{directory}/import.db"
+        url = f"sqlite+aiosqlite:///{directory}/{name}.db"
     elif postgres_available():
-        url = fresh_postgres(DATABASE)
+        url = fresh_postgres(name)
     else:
         return None
     migrate.upgrade(url)
@@ -119,7 +121,7 @@ def run() -> str:
     ]
     with tempfile.TemporaryDirectory() as directory:
         for kind in ("sqlite", "postgresql"):
-            url = _database(kind, directory)
+            url = prepared_database(kind, directory)
             if url is None:
                 lines.append(f"| — | {kind} | not reachable | | | | |")
                 continue

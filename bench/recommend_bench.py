@@ -90,22 +90,34 @@ def greedy_closure(
             levels[member][d.skill] = max(levels[member].get(d.skill, 0), d.to_level)
 
 
-def training(index: FrameworkIndex, runs: int = 12, greedy_runs: int = 4) -> dict[str, float]:
+BUDGET_GBP = 25_000
+BUDGET_DAYS = 120
+
+
+def training_instance(
+    index: FrameworkIndex, members: int, seed: int, headcount_scale: float = 3.0
+) -> tuple[list[GapRow], list[TeamMember]]:
+    """One random planning problem: a weak team of ``members`` against 10 roles, each role's
+    headcount times ``headcount_scale`` (at least 1), plus two scenarios. The growth bench scales
+    the needs with the team, so a larger team is a larger problem, not a better-staffed one."""
     scenarios = [index.scenarios["lep-integration"], index.scenarios["ukspf-delivery"]]
+    rng = random.Random(seed)
+    team = weak_team(index, members, rng)
+    heads = {role: max(1, round(n * headcount_scale)) for role, n in establishment(index, rng).items()}
+    rows = expand_needs(heads, index.roles, scenarios)
+    return gap_rows(rows, team), team
+
+
+def training(index: FrameworkIndex, runs: int = 12, greedy_runs: int = 4) -> dict[str, float]:
     times: list[float] = []
     optimal = greedy = 0
     for seed in range(runs):
-        rng = random.Random(seed)
-        team = weak_team(index, 100, rng)
-        rows = expand_needs(
-            {role: n * 3 for role, n in establishment(index, rng).items()}, index.roles, scenarios
-        )
-        gaps = gap_rows(rows, team)
+        gaps, team = training_instance(index, 100, seed)
         start = time.perf_counter()
-        plan = plan_training(gaps, team, index.framework.training, 25_000, 120)
+        plan = plan_training(gaps, team, index.framework.training, BUDGET_GBP, BUDGET_DAYS)
         times.append(time.perf_counter() - start)
         if seed < greedy_runs:
-            greedy_value = greedy_closure(gaps, team, index.framework.training, 25_000, 120)
+            greedy_value = greedy_closure(gaps, team, index.framework.training, BUDGET_GBP, BUDGET_DAYS)
             assert plan.weighted_shortfall_closed >= greedy_value, "the MILP lost to the greedy baseline"
             optimal += plan.weighted_shortfall_closed
             greedy += greedy_value
