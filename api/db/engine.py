@@ -78,7 +78,9 @@ def _ensure_sqlite_directory(url: str) -> None:
 
 
 def alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
-    """One session per request, committed on 2xx and rolled back otherwise.
+    """One session per request, committed on 2xx and 3xx and rolled back otherwise. Redirects
+    commit because a page's form answers a successful write with 303 See Other (sign-in, a key
+    created: issue 15); no JSON route redirects after writing.
 
     The caller owns ``engine`` and must dispose of it: advanced-alchemy renames its app-state
     keys when a process builds a second config (every test does), and then skips the disposal.
@@ -86,7 +88,7 @@ def alchemy_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
+        before_send_handler="autocommit_include_redirects",
         metadata=Base.metadata,
         create_all=False,
         set_default_exception_handler=False,
