@@ -1,6 +1,6 @@
 """Rate limits that hold across worker processes (issue 12).
 
-Four policies, each counted in fixed one-minute windows aligned to the minute:
+Five policies, each counted in fixed one-minute windows aligned to the minute:
 
 - ``key``: requests a minute per API key (``rate_limit_key_per_minute``, or the key's own quota);
 - ``address``: keyed requests a minute per client address, whichever keys it uses
@@ -11,7 +11,11 @@ Four policies, each counted in fixed one-minute windows aligned to the minute:
   failures are counted and a valid key is never refused by this policy;
 - ``match-texts``: texts a minute one address may match without a key
   (``rate_limit_match_texts_per_minute``); a request that would go over the remaining budget is
-  refused whole and consumes nothing.
+  refused whole and consumes nothing;
+- ``sign-in-failures``: failed sign-ins a minute per address, whatever the accounts
+  (``sign_in_address_per_minute``, issue 15); past it the address's sign-ins are refused before any
+  password is checked. Concurrent guesses can overshoot by the number in flight; each account's own
+  lockout (``api.people.service``) is exact.
 
 Where the state lives, and why: in the ``rate_limit_counters`` table of the service's own database.
 Workers are separate processes that share nothing but the database (``edskills serve --workers N``),
@@ -313,6 +317,29 @@ class RateLimiter:
                 "(send fewer texts, or use an API key)",
                 retry_after=reset,
             )
+
+    async def sign_in_gate(self, address: str) -> None:
+        """Refuse (429) a sign-in from an address that has spent its failures for this window, before
+        any password is checked, so a throttled address learns nothing more (issue 15)."""
+        quota = self._settings.sign_in_address_per_minute
+        window_start, reset = self._window()
+        async with self._connection() as connection:
+            used = await connection.scalar(
+                select(RateLimitCounter.count).where(
+                    RateLimitCounter.window_start == window_start,
+                    RateLimitCounter.bucket == f"sign-in-failures:{address}",
+                )
+            )
+        if (used or 0) >= quota:
+            raise RateLimited(
+                f"Too many failed sign-ins from this address (more than {quota} a minute); "
+                f"try again in {reset} s",
+                retry_after=reset,
+            )
+
+    async def failed_sign_in(self, address: str) -> None:
+        """Count one failed sign-in from ``address`` (committed at once, whatever the request does)."""
+        await self.count({f"sign-in-failures:{address}": 1})
 
 
 def rate_limiter(request: Request[Any, Any, Any]) -> RateLimiter:

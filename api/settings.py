@@ -76,6 +76,25 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     rate_limit_match_texts_per_minute: Annotated[int, Meta(ge=1, le=10_000_000)] = 20_000
     """Texts a minute one address may match without a key (``POST /v1/match/*``)."""
 
+    # --- people, sign-in and email (issue 15) ------------------------------------------------
+    smtp_url: Annotated[str, Meta(pattern=r"^(smtp|smtp\+starttls|smtps)://[^\s/?#]+/?$")] | None = None
+    """Outgoing mail server for invitations and resets: ``smtp://host:port``, ``smtp+starttls://…``
+    or ``smtps://…``, optionally ``user:password@`` before the host. Unset: links are only printed
+    (CLI) or shown (admin page), never emailed."""
+    mail_from: str | None = None
+    """The ``From`` address of those emails; required when ``smtp_url`` is set."""
+    invitation_hours: Annotated[int, Meta(ge=1, le=24 * 30)] = 72
+    """How long an invitation link works (hours); it works once."""
+    reset_hours: Annotated[int, Meta(ge=1, le=24 * 7)] = 2
+    """How long a password-reset link works (hours); it works once."""
+    lockout_failures: Annotated[int, Meta(ge=1, le=1000)] = 5
+    """Consecutive failed sign-ins after which an account is locked."""
+    lockout_minutes: Annotated[int, Meta(ge=1, le=24 * 60)] = 15
+    """How long a locked account stays locked."""
+    sign_in_address_per_minute: Annotated[int, Meta(ge=1, le=100_000)] = 10
+    """Failed sign-ins a minute from one address, whatever the accounts; past it the address is
+    refused (429) without its passwords being checked."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -111,6 +130,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
                 f"{ENV_PREFIX}MATCH_LOW_THRESHOLD ({settings.match_low_threshold}) must not exceed "
                 f"{ENV_PREFIX}MATCH_HIGH_THRESHOLD ({settings.match_high_threshold})"
             )
+        if settings.smtp_url and not settings.mail_from:
+            raise SettingsError(f"{ENV_PREFIX}MAIL_FROM must be set when {ENV_PREFIX}SMTP_URL is set")
         if not settings.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise SettingsError(
                 f"{ENV_PREFIX}DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://, "

@@ -126,7 +126,8 @@ class RateLimitCounter(Base):
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     """Unix time (seconds) at which the window began; windows are aligned to the minute."""
     bucket: Mapped[str] = mapped_column(String(80), primary_key=True)
-    """``key:<id>``, ``address:<ip>``, ``auth-failures:<ip>`` or ``match-texts:<ip>``; never a key."""
+    """``key:<id>``, ``address:<ip>``, ``auth-failures:<ip>``, ``match-texts:<ip>`` or
+    ``sign-in-failures:<ip>``; never a key."""
     count: Mapped[int] = mapped_column(Integer)
 
 
