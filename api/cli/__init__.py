@@ -7,6 +7,7 @@ or ``--local``), never this package, so the command has no import cycle (issue 1
     serve.py      edskills serve
     db.py         edskills db upgrade|downgrade|current, edskills seed
     keys.py       edskills keys create|list|revoke
+    people.py     edskills people invite|reset|grant|ungrant|list|log
     framework.py  edskills framework validate|export
     audit.py      edskills audit create|list|import|export|carry-forward
     needs.py      edskills needs create, edskills gaps, edskills report
@@ -25,6 +26,7 @@ from api.cli.framework import framework
 from api.cli.keys import keys
 from api.cli.needs import gaps, needs, report
 from api.cli.openapi import openapi, openapi_yaml
+from api.cli.people import people_group
 from api.cli.sector import sector
 from api.cli.serve import serve
 
@@ -36,5 +38,6 @@ def main() -> None:
 
 for command in (serve, db, seed, framework, keys, audit, needs, gaps, report, sector, openapi):
     main.add_command(command)
+main.add_command(people_group, name="people")
 
 __all__ = ["main", "openapi_yaml"]

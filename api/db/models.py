@@ -281,7 +281,7 @@ class WebSession(Base):
 
 
 class Event(Base):
-    """The security event log admins read (issue 15), written only by ``api.people.service.record``.
+    """The security event log admins read (issue 15), written only by ``api.people.events.record``.
 
     ``person_id`` is not a foreign key: the log outlives the people it names, so ``detail``
     keeps the email too.
