@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from anyio import to_thread
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis import levels
 from api.audits.importing import ParsedImport, plan_upload
+from api.audits.levels_row import decode_levels, refresh_levels
 from api.audits.schemas import (
     SOURCE_PRIORITY,
     UNDECIDED,
@@ -279,7 +280,8 @@ def _insert(session: AsyncSession) -> Any:
 
 
 async def upsert_assessments(session: AsyncSession, rows: list[dict[str, object]]) -> None:
-    """Insert or update ``(member_id, skill, source)`` rows with one statement per chunk.
+    """Insert or update ``(member_id, skill, source)`` rows with one statement per chunk, then
+    refresh the touched members' levels rows (issue 14, :func:`refresh_levels`).
 
     Rows go in key order, so two writers that lock the same rows lock them in the same order.
     """
@@ -292,6 +294,7 @@ async def upsert_assessments(session: AsyncSession, rows: list[dict[str, object]
             set_={"level": statement.excluded.level, "evidence": statement.excluded.evidence},
         )
         await session.execute(statement, rows[start : start + UPSERT_CHUNK])
+    await refresh_levels(session, {cast(int, row["member_id"]) for row in rows})
 
 
 async def _existing_keys(session: AsyncSession, audit: Audit) -> set[tuple[int, str, str]]:
@@ -526,27 +529,28 @@ async def _upsert_members(session: AsyncSession, rows: list[dict[str, object]]) 
 
 
 async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit) -> list[list[object]]:
-    """The wide layout: reference, name, role, FTE, then one column per skill (effective level).
+    """The wide layout: reference, name, role, FTE, then one column per skill (effective level, from
+    the members' levels rows: issue 14).
 
     Headers carry the preferred label and the slug (``Label [slug]``) so a re-import maps every
     column exactly, and a person still reads the label.
     """
-    members = list(
-        await session.scalars(select(Member).where(Member.audit_id == audit.id).order_by(Member.reference))
+    members = await session.execute(
+        select(Member.reference, Member.display_name, Member.role, Member.fte, Member.levels)
+        .where(Member.audit_id == audit.id)
+        .order_by(Member.reference)
     )
-    grouped = await assessments_by_member(session, [member.id for member in members])
     skills = index.framework.skills
     header: list[object] = ["Reference", "Name", "Role", "FTE", *(f"{s.label} [{s.slug}]" for s in skills)]
     rows: list[list[object]] = [header]
-    for member in members:
-        effective = effective_levels(grouped[member.id])
-        role = index.roles[member.role].title if member.role in index.roles else member.role
+    for reference, display_name, role, fte, stored in members:
+        effective = decode_levels(stored)
         rows.append(
             [
-                member.reference,
-                member.display_name,
-                role,
-                member.fte,
+                reference,
+                display_name,
+                index.roles[role].title if role in index.roles else role,
+                fte,
                 *(effective.get(skill.slug) for skill in skills),
             ]
         )

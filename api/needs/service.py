@@ -1,13 +1,12 @@
 """Needs profiles in the database, and the loading that feeds the pure gap analysis.
 
-An analysis reads the audit's members and assessments in one query and the framework edition
-from memory; everything else is ``api.analysis.gaps``.
+An analysis reads the audit's members in one query, one compact row each with their effective levels
+(issue 14), and the framework edition from memory; everything else is ``api.analysis.gaps``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Collection
 from typing import NamedTuple
 
@@ -16,11 +15,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import analyse, expand_needs, progress
-from api.analysis.levels import effective_levels
 from api.analysis.model import RequirementRow, TeamMember
+from api.audits.levels_row import decode_levels
 from api.audits.service import etag, get_audit
 from api.convert import struct_from
-from api.db.models import Assessment, Audit, Member, NeedsProfile
+from api.db.models import Audit, Member, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
 from api.needs.schemas import GapReport, NeedsCreate, NeedsOut, NeedsUpdate, ProgressReport, Requirements
@@ -149,42 +148,31 @@ async def requirements(session: AsyncSession, store: FrameworkStore, profile: Ne
 
 
 async def load_team(session: AsyncSession, audit_id: uuid.UUID) -> list[TeamMember]:
-    """Members with their effective levels, from one query (verified > manager > self)."""
+    """Members with their effective levels, from one query of their levels rows (issue 14)."""
     return (await load_teams(session, [audit_id]))[audit_id]
 
 
 async def load_teams(
     session: AsyncSession, audit_ids: list[uuid.UUID], skills: Collection[str] | None = None
 ) -> dict[uuid.UUID, list[TeamMember]]:
-    """Several audits' teams in two queries, whatever their number (joint working reads every
-    neighbour's at once): the members, then all their assessments.
+    """Several audits' teams in one query, whatever their number (joint working reads every
+    neighbour's at once): one compact row per member holding their effective levels (issue 14,
+    ``api.audits.levels_row``), not their thousands of assessment rows.
 
-    The assessments are read as plain integers and strings: selecting the audit's UUID on each of
-    thousands of rows cost half the endpoint's time in UUID conversions. ``skills`` limits the
-    levels read to those skills (the sector view only needs one scenario's or role's).
+    ``skills`` keeps only those skills' levels (the sector view needs one scenario's or role's).
     """
     members = await session.execute(
-        select(Member.id, Member.audit_id, Member.reference, Member.role)
+        select(Member.audit_id, Member.reference, Member.role, Member.levels)
         .where(Member.audit_id.in_(audit_ids))
         .order_by(Member.audit_id, Member.reference)
     )
-    owners: dict[int, uuid.UUID] = {}
-    people: dict[int, tuple[str, str | None]] = {}
-    for member_id, audit_id, reference, role in members:
-        owners[member_id] = audit_id
-        people[member_id] = (reference, role)
-    query = select(Assessment.member_id, Assessment.skill, Assessment.source, Assessment.level).where(
-        Assessment.member_id.in_(select(Member.id).where(Member.audit_id.in_(audit_ids)))
-    )
-    if skills is not None:
-        query = query.where(Assessment.skill.in_(list(skills)))
-    held: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
-    for member_id, skill, source, level in await session.execute(query):
-        held[member_id].append((skill, source, level))
     teams: dict[uuid.UUID, list[TeamMember]] = {audit_id: [] for audit_id in audit_ids}
-    for member_id, (reference, role) in people.items():
-        levels = effective_levels(held[member_id])
-        teams[owners[member_id]].append(TeamMember(reference=reference, role=role, levels=levels))
+    wanted = None if skills is None else set(skills)
+    for audit_id, reference, role, stored in members:
+        levels = decode_levels(stored)
+        if wanted is not None:
+            levels = {skill: level for skill, level in levels.items() if skill in wanted}
+        teams[audit_id].append(TeamMember(reference=reference, role=role, levels=levels))
     return teams
 
 
