@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, Server
 from api.analytics.routes import AnalyticsController
 from api.audits.carry_forward import CarryForwardController
 from api.audits.routes import AuditController
+from api.councils.registry import CouncilRegistry
 from api.councils.routes import CouncilController
 from api.db.engine import alchemy_config, create_engine
 from api.framework.editing_routes import FrameworkEditingController
@@ -29,6 +30,7 @@ from api.needs.routes import AnalysisController, NeedsController
 from api.openapi_security import SCHEME, SECURITY_SCHEME, secure_operations
 from api.ratelimit import RateLimiter, announce_rate_limits
 from api.recommendations.routes import LearningSetController, RecommendationController
+from api.refresh import reader_engine
 from api.reports.routes import ReportController
 from api.settings import Settings
 from api.system.routes import SystemController
@@ -59,6 +61,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     version = _version()
     engine = create_engine(settings)
     rate_limiter = RateLimiter(settings)
+    reader = reader_engine(settings)  # the in-memory copies' own small pool (api.refresh)
+    refresh_seconds = settings.framework_refresh_seconds
     app = Litestar(
         route_handlers=[
             SystemController,
@@ -80,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy_config(engine)), StrictStructSchemaPlugin()],
         request_class=JsonBodyRequest,
-        on_shutdown=[engine.dispose, rate_limiter.close],
+        on_shutdown=[engine.dispose, rate_limiter.close, reader.dispose],
         exception_handlers=EXCEPTION_HANDLERS,  # problem+json; HTML pages under /app (api.web)
         template_config=template_config(),
         logging_config=LoggingConfig(configure_root_logger=False),
@@ -90,7 +94,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "version": version,
-                "framework_store": FrameworkStore(),
+                "framework_store": FrameworkStore(reader, refresh_seconds=refresh_seconds),
+                "council_registry": CouncilRegistry(reader, refresh_seconds=refresh_seconds),
                 "rate_limiter": rate_limiter,
             }
         ),

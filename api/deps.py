@@ -1,6 +1,7 @@
-"""Dependencies every slice shares: the framework store, the council a caller may see, and the keys
-an operation demands (editor, analyst, any key), with the scope each stands for. One home for each
-(issue 13), so routes and pages declare them the same way.
+"""Dependencies every slice shares: the framework store and the council registry (both in the
+worker's memory, issue 14), the council a caller may see, and the keys an operation demands
+(editor, analyst, any key), with the scope each stands for. One home for each (issue 13), so routes
+and pages declare them the same way.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import FRAMEWORK_WRITE, NATIONAL_READ, Principal, authenticate, require_council, require_scope
-from api.db.models import Council
+from api.councils.registry import CouncilRegistry
 from api.errors import NotFound
 from api.framework.store import FrameworkStore
 from api.params import GssCode
@@ -26,14 +26,20 @@ def provide_store(state: State) -> FrameworkStore:
     return store
 
 
+def provide_registry(state: State) -> CouncilRegistry:
+    """The worker's in-memory council registry (``api.councils.registry``)."""
+    registry: CouncilRegistry = state.council_registry
+    return registry
+
+
 async def provide_council(
     code: GssCode, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> str:
     """The council in the path, once the caller's key may see it (401, 403 or 404 otherwise,
-    ``api.auth.require_council``) and it is in the registry."""
+    ``api.auth.require_council``) and it is in the registry (checked in memory)."""
     principal = await authenticate(request, db_session)
     require_council(principal, code)
-    if await db_session.scalar(select(Council.gss).where(Council.gss == code)) is None:
+    if not await provide_registry(request.app.state).contains(code):
         raise NotFound(f"Council {code!r} is not in the registry")
     return code
 
@@ -54,6 +60,7 @@ def _key_with(scope: str | None) -> Provide:
 
 
 STORE = Provide(provide_store, sync_to_thread=False)
+REGISTRY = Provide(provide_registry, sync_to_thread=False)
 COUNCIL = Provide(provide_council)
 EDITOR = _key_with(FRAMEWORK_WRITE)
 """A national body's key: ``framework:write`` (or admin), else 401/403."""

@@ -43,6 +43,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     db_pool_size: Annotated[int, Meta(ge=1, le=100)] = 10
     db_timeout_seconds: Annotated[float, Meta(gt=0, le=60)] = 5.0
     """How long a request waits for a database connection or statement before a 503."""
+    framework_refresh_seconds: Annotated[float, Meta(ge=0, le=3600)] = 1.0
+    """Public reads (published editions, the council registry) are served from each worker's memory,
+    re-checked against the database at most this often: another worker's publish, retire or
+    sharing switch shows within this time (the writing worker shows it at once). 0 re-checks on
+    every read."""
     match_high_threshold: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.high
     """Score at or above which a text is ``matched`` (if also clearly ahead of the runner-up)."""
     match_low_threshold: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.low

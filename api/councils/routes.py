@@ -1,4 +1,4 @@
-"""Public reads of the council registry."""
+"""Public reads of the council registry, served from the worker's memory (no database session)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.councils import service
+from api.councils.registry import CouncilRegistry
 from api.councils.schemas import CouncilDetail, CouncilPage
+from api.deps import REGISTRY
 from api.errors import problem_responses
 from api.pagination import PAGE_HEADERS, Limit, Offset, page_response, window
 from api.params import GssCode
@@ -22,6 +23,7 @@ READ_ERRORS = problem_responses(400, 404)
 class CouncilController(Controller):
     path = "/v1/councils"
     tags = ["councils"]
+    dependencies = {"registry": REGISTRY}
 
     @get(
         "/",
@@ -33,7 +35,7 @@ class CouncilController(Controller):
     async def list_councils(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        registry: NamedDependency[CouncilRegistry],
         q: Annotated[
             str | None, QueryParameter(max_length=200, description="Fuzzy on names and alternative names.")
         ] = None,
@@ -47,7 +49,7 @@ class CouncilController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response[CouncilPage]:
-        councils = await service.search(db_session, q, type, region)
+        councils = await service.search(registry, q, type, region)
         return page_response(request, CouncilPage(**window(councils, limit, offset)))
 
     @get(
@@ -56,5 +58,5 @@ class CouncilController(Controller):
         responses=READ_ERRORS,
         summary="One council with its neighbours",
     )
-    async def get_council(self, code: GssCode, db_session: NamedDependency[AsyncSession]) -> CouncilDetail:
-        return await service.detail(db_session, code)
+    async def get_council(self, code: GssCode, registry: NamedDependency[CouncilRegistry]) -> CouncilDetail:
+        return await service.detail(registry, code)

@@ -414,6 +414,7 @@ async def create_draft(
     session: AsyncSession, store: FrameworkStore, principal: Principal, data: DraftCreate
 ) -> StoredEdition:
     """Copy the latest published edition under a new, later version, as a draft."""
+    store.refresh_after_commit(session)
     editions = await store.editions(session)
     if any(edition.version == data.version for edition in editions):
         raise Conflict(f"Framework edition {FRAMEWORK_ID}@{data.version} already exists")

@@ -59,6 +59,7 @@ def _edition(
     store: NamedDependency[FrameworkStore],
     db_session: NamedDependency[AsyncSession],
 ) -> editing.EditionEdits:
+    store.refresh_after_commit(db_session)  # publish, retire and draft edits: public reads re-check
     return editing.EditionEdits(db_session, store, editor, version)
 
 

@@ -48,13 +48,12 @@ READ_ERRORS = problem_responses(400, 404)
 
 
 async def provide_index(
-    store: NamedDependency[FrameworkStore],
-    db_session: NamedDependency[AsyncSession],
-    version: VersionQuery = None,
+    store: NamedDependency[FrameworkStore], version: VersionQuery = None
 ) -> FrameworkIndex:
     """The published (or retired) edition a public read asks for with ``?version=``, by default the
-    latest published one; 404 for an unknown edition or a draft."""
-    _, index = await store.resolve(db_session, version)
+    latest published one; 404 for an unknown edition or a draft. From the worker's memory: no
+    public read opens a database session (issue 14, ``api.framework.store``)."""
+    _, index = await store.resolve(None, version)
     return index
 
 
@@ -69,25 +68,20 @@ class FrameworkController(Controller):
         responses=READ_ERRORS,
         summary="Published and retired editions",
     )
-    async def list_frameworks(
-        self, store: NamedDependency[FrameworkStore], db_session: NamedDependency[AsyncSession]
-    ) -> FrameworkList:
-        items = []
-        for edition in await store.editions(db_session):
-            if edition.status != "draft":
-                items.append(service.summary(await store.index(db_session, edition), edition.status))
+    async def list_frameworks(self, store: NamedDependency[FrameworkStore]) -> FrameworkList:
+        items = [
+            service.summary(await store.index(None, edition), edition.status)
+            for edition in await store.public_editions()
+        ]
         return FrameworkList(items=items, total=len(items))
 
     @get(
         "/frameworks/{version:str}", operation_id="getFramework", responses=READ_ERRORS, summary="One edition"
     )
     async def get_framework(
-        self,
-        version: Version,
-        store: NamedDependency[FrameworkStore],
-        db_session: NamedDependency[AsyncSession],
+        self, version: Version, store: NamedDependency[FrameworkStore]
     ) -> FrameworkSummary:
-        edition, index = await store.resolve(db_session, version)
+        edition, index = await store.resolve(None, version)
         return service.summary(index, edition.status)
 
     @post(
@@ -119,9 +113,11 @@ class FrameworkController(Controller):
         self,
         version: Version,
         editor: NamedDependency[Principal],
+        store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         if_match: IfMatch = None,
     ) -> None:
+        store.refresh_after_commit(db_session)
         await editing.delete_draft(db_session, editor, version, if_match)
 
     @get(

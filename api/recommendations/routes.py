@@ -10,7 +10,8 @@ from litestar.params import JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import Principal
-from api.deps import COUNCIL_DEPENDENCIES, COUNCILS_KEY, STORE
+from api.councils.registry import CouncilRegistry
+from api.deps import COUNCIL_DEPENDENCIES, COUNCILS_KEY, REGISTRY, STORE
 from api.errors import problem_responses
 from api.framework.store import FrameworkStore
 from api.params import SLUG_MAX_LENGTH, SLUG_PATTERN, AuditId, MemberRef, NeedsQuery
@@ -79,14 +80,16 @@ class RecommendationController(Controller):
         operation_id="setSharing",
         summary="Opt in or out of sharing this council's capability summary with neighbours",
         responses=ERRORS,
+        dependencies={"registry": REGISTRY},
     )
     async def set_sharing(
         self,
         data: JSONBody[Sharing],
         council: NamedDependency[str],
+        registry: NamedDependency[CouncilRegistry],
         db_session: NamedDependency[AsyncSession],
     ) -> SharingOut:
-        return await service.set_sharing(db_session, council, data.share_capability)
+        return await service.set_sharing(db_session, registry, council, data.share_capability)
 
 
 class LearningSetController(Controller):

@@ -21,6 +21,7 @@ from api.analysis.pathways import CareerPathway, UnknownRole, Unreachable, caree
 from api.analysis.training_plan import plan_training
 from api.audits.service import get_audit, get_member
 from api.auth import Forbidden, Principal
+from api.councils.registry import CouncilRegistry
 from api.db.models import Audit, Council, NeedsProfile
 from api.errors import FieldError, NotFound, Unprocessable
 from api.framework.store import FrameworkStore
@@ -130,11 +131,12 @@ async def neighbour_views(
     ]
 
 
-async def set_sharing(session: AsyncSession, gss: str, share: bool) -> SharingOut:
+async def set_sharing(session: AsyncSession, registry: CouncilRegistry, gss: str, share: bool) -> SharingOut:
     council = await session.get(Council, gss)
     if council is None:
         raise NotFound(f"Council {gss!r} is not in the registry")
     council.share_capability = share
+    registry.refresh_after_commit(session)  # this worker's public reads show it at once (issue 14)
     return SharingOut(council=gss, share_capability=share)
 
 
