@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,6 +47,8 @@ DONE_MESSAGES = {
 }
 """The notice a page shows after a redirect (``?done=…``); anything else shows nothing."""
 Done = Annotated[str | None, QueryParameter(max_length=40)]
+LinkToken = Annotated[str, PathParameter(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+"""An invitation or reset token as ``secrets.token_urlsafe`` makes them."""
 Next = Annotated[str | None, QueryParameter(max_length=2000)]
 
 SIGN_IN_RULES = {
@@ -170,7 +172,7 @@ class AccountPages(Controller):
 
     @get("/set-password/{token:str}", operation_id="getSetPassword")
     async def set_password_form(
-        self, request: Request[Any, Any, Any], token: str, db_session: NamedDependency[AsyncSession]
+        self, request: Request[Any, Any, Any], token: LinkToken, db_session: NamedDependency[AsyncSession]
     ) -> Template:
         """The page an invitation or reset link opens: whose link, and the password rule."""
         holder = await people.token_holder(db_session, token)
@@ -180,7 +182,7 @@ class AccountPages(Controller):
 
     @post("/set-password/{token:str}", operation_id="setPassword", status_code=303)
     async def set_password(
-        self, request: Request[Any, Any, Any], token: str, db_session: NamedDependency[AsyncSession]
+        self, request: Request[Any, Any, Any], token: LinkToken, db_session: NamedDependency[AsyncSession]
     ) -> Template | Response[Any]:
         """Uses the link (once: ``people.redeem`` is atomic and, after a reset, ends every session
         the person had) and sends them to sign in with the new password."""
