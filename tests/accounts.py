@@ -89,6 +89,6 @@ def sign_in_browser(page: Any, person: Credentials) -> None:
     """Sign in through the form in a Playwright ``page`` whose context has the app's base URL."""
     page.goto("/app/sign-in")
     page.get_by_label("Email address").fill(person.email)
-    page.get_by_label("Password").fill(person.password)
+    page.get_by_label("Password", exact=True).fill(person.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/app")
