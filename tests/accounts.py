@@ -12,6 +12,7 @@ import asyncio
 import re
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -63,7 +64,9 @@ def create_person(
 ) -> Credentials:
     """A person invited with ``grants`` who has set ``password`` (None: invited only)."""
     address = email or f"person-{uuid.uuid4().hex[:8]}@council.example.gov.uk"
-    return asyncio.run(_create(database_url, address, name, grants, password))
+    # A thread of its own: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _create(database_url, address, name, grants, password)).result()
 
 
 def csrf_token(html: str) -> str:
