@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
@@ -73,12 +74,22 @@ def rag(covered: int, required: int, importance: str) -> Rag:
     return "green"
 
 
+def _holders(skills: Iterable[str], team: Sequence[TeamMember]) -> dict[str, Counter[int]]:
+    """Per skill, how many members hold each level (a skill not held is level 0).
+
+    One pass over the team per skill, shared by every row of that skill: a 1,000-member team
+    against 76 rows was 150,000 method calls the other way (issue 14)."""
+    return {skill: Counter([member.levels.get(skill, 0) for member in team]) for skill in skills}
+
+
 def gap_rows(rows: Sequence[RequirementRow], team: Sequence[TeamMember]) -> list[GapRow]:
     """Each requirement row against the team, sorted as DESIGN §2.2 specifies."""
+    holders = _holders({row.skill for row in rows}, team)
     gaps = []
     for row in rows:
-        covered = sum(member.level(row.skill) >= row.level for member in team)
-        near = sum(member.level(row.skill) == row.level - 1 for member in team)
+        held = holders[row.skill]
+        covered = sum(count for level, count in held.items() if level >= row.level)
+        near = held[row.level - 1]
         gaps.append(
             GapRow(
                 skill=row.skill,
@@ -143,11 +154,12 @@ def member_gaps(team: Sequence[TeamMember], roles: Mapping[str, Role]) -> list[M
                 skill=req.skill,
                 level=req.level,
                 importance=req.importance,
-                member_level=member.level(req.skill),
-                met=member.level(req.skill) >= req.level,
-                short_by=max(0, req.level - member.level(req.skill)),
+                member_level=held,
+                met=held >= req.level,
+                short_by=max(0, req.level - held),
             )
             for req in requirements
+            for held in (member.levels.get(req.skill, 0),)
         ]
         result.append(
             MemberGap(
