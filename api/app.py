@@ -28,6 +28,7 @@ from api.json_bodies import JsonBodyRequest, StrictStructSchemaPlugin
 from api.matching.routes import MatchController
 from api.needs.routes import AnalysisController, NeedsController
 from api.openapi_security import SCHEME, SECURITY_SCHEME, secure_operations
+from api.public_cache import PublicReadCache
 from api.ratelimit import RateLimiter, announce_rate_limits
 from api.recommendations.routes import LearningSetController, RecommendationController
 from api.refresh import reader_engine
@@ -116,5 +117,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     secure_operations(app)
-    app.asgi_handler = HeadAsGet(app.asgi_handler)  # before routing: see api.http_guards
+    # Before routing: HEAD as GET (api.http_guards); public reads replayed from memory (api.public_cache).
+    app.asgi_handler = HeadAsGet(
+        PublicReadCache(app.asgi_handler, app.state.framework_store, app.state.council_registry)
+    )
     return app

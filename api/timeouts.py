@@ -4,7 +4,8 @@ A client that opens a connection and trickles its headers one byte at a time, or
 it never sends, would otherwise hold a connection and a task for as long as it likes; a few
 hundred such clients starve a worker. uvicorn bounds only idle keep-alive connections, so:
 
-- ``HeaderDeadlineProtocol`` closes a connection whose next request's headers have not all arrived
+- ``HeaderDeadlineProtocol`` (uvicorn's httptools protocol; ``H11HeaderDeadlineProtocol`` for h11)
+  closes a connection whose next request's headers have not all arrived
   ``header_timeout`` seconds after the connection opened or the previous response finished;
 - ``BodyDeadlineMiddleware`` answers 408 (problem+json) when a request's body has not all arrived
   ``body_timeout_seconds`` after the handler started reading it.
@@ -21,33 +22,39 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
 class RequestTimeout(HTTPException):
     status_code = 408
 
 
-class HeaderDeadlineProtocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing connections whose request headers arrive too slowly."""
+class _HeaderDeadline:
+    """Closes a connection whose request headers arrive too slowly; mixed into either of uvicorn's
+    HTTP/1.1 protocols, which both start a new ``cycle`` once a request's headers are complete."""
+
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    cycle: Any
 
     def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header_timeout = header_timeout
         self._header_timer: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
         self._await_headers()
 
     def on_response_complete(self) -> None:
         # Armed before uvicorn starts any pipelined request, so that request counts as arrived.
         self._await_headers()
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._header_timer is not None:
             self._header_timer.cancel()
-        super().connection_lost(exc)
+        super().connection_lost(exc)  # type: ignore[misc]
 
     def _await_headers(self) -> None:
         if self._header_timer is not None:
@@ -60,10 +67,25 @@ class HeaderDeadlineProtocol(H11Protocol):
             self.transport.close()
 
 
-def header_deadline_protocol(header_timeout: float) -> Any:
+class HeaderDeadlineProtocol(_HeaderDeadline, HttpToolsProtocol):
+    """uvicorn's httptools protocol (what ``edskills serve`` runs: ~1.8x h11's requests a second on a
+    small response, issue 14) with the header deadline."""
+
+
+class H11HeaderDeadlineProtocol(_HeaderDeadline, H11Protocol):
+    """The pure-Python h11 protocol with the same deadline (``http="h11"``; the benchmark's baseline)."""
+
+
+PROTOCOLS: dict[str, type[_HeaderDeadline]] = {
+    "httptools": HeaderDeadlineProtocol,
+    "h11": H11HeaderDeadlineProtocol,
+}
+
+
+def header_deadline_protocol(header_timeout: float, http: str = "httptools") -> Any:
     """The ``http`` argument for ``uvicorn.Config``: a picklable factory, so ``--workers N`` (which
     spawns processes and pickles the config) gets the same protocol in every worker."""
-    return functools.partial(HeaderDeadlineProtocol, header_timeout=header_timeout)
+    return functools.partial(PROTOCOLS[http], header_timeout=header_timeout)
 
 
 class BodyDeadlineMiddleware(ASGIMiddleware):

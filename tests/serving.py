@@ -24,15 +24,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(settings: Settings) -> Iterator[str]:
-    """Serve ``create_app(settings)``; yield its base URL; stop it on exit."""
+def served(settings: Settings, http: str = "httptools") -> Iterator[str]:
+    """Serve ``create_app(settings)`` with uvicorn's ``http`` protocol (``httptools`` as shipped,
+    or ``h11``); yield its base URL; stop it on exit."""
     config = uvicorn.Config(
         create_app(settings),
         host="127.0.0.1",
         port=free_port(),
         log_level="warning",
         lifespan="on",
-        http=header_deadline_protocol(settings.header_timeout_seconds),  # as `edskills serve`
+        http=header_deadline_protocol(settings.header_timeout_seconds, http),  # as `edskills serve`
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,4 +1,4 @@
-"""``edskills serve``: the API under uvicorn."""
+"""``edskills serve``: the API under uvicorn (httptools and uvloop, issue 14)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,10 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         workers=settings.workers,
         log_level=settings.log_level,
         proxy_headers=False,
+        # httptools + uvloop (uvicorn's ``standard`` extra; ``loop="auto"`` picks uvloop), with the
+        # header deadline of ``api.timeouts``. The access log is off unless EDSKILLS_ACCESS_LOG=true.
         http=header_deadline_protocol(settings.header_timeout_seconds),
+        access_log=settings.access_log,
     )
     if config.workers == 1:
         uvicorn.Server(config).run()

@@ -98,6 +98,8 @@ class CouncilRegistry:
         self._snapshot: Snapshot | None = None
         self._fingerprint: tuple[Any, ...] | None = None
         self.revalidation = Revalidation(refresh_seconds)
+        self.generation = 0
+        """Counts the loads of this worker's copy (``api.public_cache`` keys on it)."""
 
     @property
     def engine(self) -> AsyncEngine:
@@ -136,3 +138,4 @@ class CouncilRegistry:
         if rows is not None and self.revalidation.newest(ticket):
             self._snapshot = build_snapshot(rows)
             self._fingerprint = fingerprint
+            self.generation += 1

@@ -73,6 +73,8 @@ class FrameworkStore:
         self._capacity = capacity
         self._public: list[Edition] | None = None
         self.revalidation = Revalidation(refresh_seconds)
+        self.generation = 0
+        """Counts the changes of the public list seen by this worker (``api.public_cache`` keys on it)."""
 
     @property
     def engine(self) -> AsyncEngine | None:
@@ -108,8 +110,10 @@ class FrameworkStore:
                 "Framework editions could not be re-checked; serving the copy in memory", exc_info=True
             )
             return
-        if self.revalidation.newest(ticket):
-            self._public = [e for e in editions if e.status in PUBLIC_STATUSES]
+        public = [e for e in editions if e.status in PUBLIC_STATUSES]
+        if self.revalidation.newest(ticket) and public != self._public:
+            self._public = public
+            self.generation += 1
 
     def refresh_after_commit(self, session: AsyncSession) -> None:
         """``session`` is changing editions: re-check the public list right after it commits."""

@@ -102,15 +102,16 @@ def test_public_reads_send_no_statement_after_warm_up(database_url: str) -> None
 
 def test_a_due_check_is_one_tiny_query_per_interval(database_url: str) -> None:
     """With re-checks due on every read (interval 0), each public read costs one query on the
-    small pool, the request pool still none; a registry read checks the registry only."""
+    small pool (the replayed answer's check), the request pool still none; a registry read checks the
+    registry only."""
     with worker(database_url, 0.0) as client:
-        client.get("/v1/skills")
-        client.get("/v1/councils")
+        client.get("/v1/skills?limit=50")
+        client.get(f"/v1/councils/{NEWCASTLE}")
         with statements(client.app) as sent, reader_statements(client.app) as read:
             assert client.get("/v1/skills?limit=50").status_code == 200
             assert client.get(f"/v1/councils/{NEWCASTLE}").status_code == 200
         assert sent == []
-        assert len(read) == 2, read
+        assert len(read) == 2, "\n---\n".join(read)
 
 
 def test_council_scoped_requests_find_the_council_in_memory(
@@ -216,3 +217,32 @@ def test_a_refused_sharing_write_changes_nothing(
     response = client.put(f"/v1/councils/{NEWCASTLE}/sharing", json=body, headers=bearer(keys["newcastle"]))
     assert response.status_code == 422, response.text
     assert client.get(f"/v1/councils/{NEWCASTLE}").json()["share_capability"] is False
+
+
+def test_a_replayed_answer_is_the_apps_answer_and_never_crosses_to_a_keyed_request(
+    client: TestClient,  # type: ignore[type-arg]
+    keys: dict[str, str],
+) -> None:
+    """``api.public_cache``: the second anonymous GET is replayed (no handler runs: a worker with no
+    way to build the page still answers it) with the same status, headers and body; HEAD gets the
+    headers alone; a request with a key is never answered from the anonymous entry."""
+    path = "/v1/skills?limit=3&offset=2"
+    first = client.get(path)
+    assert first.status_code == 200
+    keyed_first = client.get(path, headers=bearer(keys["newcastle"]))
+    assert keyed_first.headers["cache-control"] == "no-store"  # credentials: never kept by a cache
+    assert "cache-control" not in client.get(path).headers
+    client.app.state.framework_store._indexes.clear()  # what the handler would read
+    client.app.state.framework_store.index = None  # the handler cannot run any more
+    replayed = client.get(path)
+    assert (replayed.status_code, replayed.content) == (200, first.content)
+    assert replayed.headers.multi_items() == first.headers.multi_items()
+    head = client.head(path)
+    assert (head.status_code, head.content, head.headers["content-length"]) == (
+        200,
+        b"",
+        first.headers["content-length"],
+    )
+    keyed = client.get("/v1/skills?limit=3&offset=2", headers=bearer(keys["newcastle"]))
+    assert keyed.status_code == 500  # built by the (now broken) handler, not replayed
+    assert client.get("/v1/skills?limit=3&offset=3").status_code == 500  # another query: not replayed

@@ -17,8 +17,11 @@ from tests.serving import served
 DEADLINE = 0.5
 
 
-@pytest.fixture
-def address(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, int]]:
+@pytest.fixture(params=["httptools", "h11"])
+def address(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[tuple[str, int]]:
+    """The app served with each of uvicorn's HTTP/1.1 protocols (httptools is what ships)."""
     database = tmp_path / "timeouts.db"
     shutil.copyfile(sqlite_template, database)
     settings = Settings.from_env(
@@ -27,7 +30,7 @@ def address(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, int]]:
         header_timeout_seconds=DEADLINE,
         body_timeout_seconds=DEADLINE,
     )
-    with served(settings) as base:
+    with served(settings, request.param) as base:
         parts = urlsplit(base)
         assert parts.hostname is not None and parts.port is not None
         yield parts.hostname, parts.port
