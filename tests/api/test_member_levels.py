@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy import text
@@ -19,8 +20,10 @@ from api.db.engine import create_engine
 from api.settings import Settings
 from taxonomy.load import load_framework
 from tests.api.test_carry_forward import make_audit, publish_2026_2
+from tests.api.test_concurrency import Call, concurrently, statuses
 from tests.conftest import NEWCASTLE, bearer
 from tests.helpers import new_audit
+from tests.serving import served
 
 AUDITS = f"/v1/councils/{NEWCASTLE}/audits"
 SKILLS = [(skill.slug, skill.label) for skill in load_framework().skills[:6]]
@@ -216,3 +219,43 @@ def test_carry_forward_through_merges_rebuilds_the_levels_rows(
         {skill: level for skill, level in levels.items() if skill == "programme-management"}
         for levels in carried
     ]
+
+
+def test_concurrent_writes_into_one_audit_leave_every_row_right(
+    settings: Settings, keys: dict[str, str], stored_rows: Callable[[], Rows]
+) -> None:
+    """Real concurrent bulk writes and imports over the same members and skills: each writer
+    re-reads its members' assessments after locking the audit, so no row misses another's write."""
+    rng = random.Random(12)
+    headers = bearer(keys["newcastle"])
+    references = [f"EDO-{n:02d}" for n in range(6)]
+    with served(settings) as base:
+        with httpx.Client(base_url=base, headers=headers) as http:
+            audit = http.post(AUDITS, json={"title": "Race", "audit_date": "2026-10-01"}).json()["id"]
+            for reference in references:
+                assert (
+                    http.post(f"{AUDITS}/{audit}/members", json={"reference": reference}).status_code == 201
+                )
+        calls: list[Call] = []
+        for _ in range(12):
+            matrix = [
+                {
+                    "member": reference,
+                    "skill": slug,
+                    "source": rng.choice(SOURCES),
+                    "level": rng.randint(0, 4),
+                }
+                for reference in references
+                for slug, _ in SKILLS
+            ]
+            calls.append(("PUT", f"{AUDITS}/{audit}/assessments", {"json": {"assessments": matrix}}))
+        for number in range(4):
+            content = _wide_csv(random.Random(number), references)
+            calls.append(
+                ("POST", f"{AUDITS}/{audit}/import", {"files": {"file": ("t.csv", content, "text/csv")}})
+            )
+        responses = concurrently(base, headers, calls)
+    assert statuses(responses) == {200: len(calls)}, [r.text for r in responses if r.status_code != 200]
+    rows = stored_rows()
+    assert_rows_match(rows, "concurrent writes")
+    assert all(len(stored) == len(SKILLS) for _, stored, _ in rows.values())
