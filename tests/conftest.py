@@ -12,8 +12,10 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
@@ -34,6 +36,25 @@ BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
 ]
+
+
+T = TypeVar("T")
+
+
+def off_event_loop(function: Callable[..., T], *args: Any) -> T:
+    """Call ``function`` where no event loop runs: here, or in a worker thread while this thread's
+    loop is held by Playwright's sync API (tests/browser), since ``asyncio.run`` refuses to nest."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(function, *args).result()
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` that also works inside browser tests (see ``off_event_loop``)."""
+    return off_event_loop(asyncio.run, coroutine)
 
 
 def _dsn(url: str, database: str | None = None) -> str:
@@ -58,7 +79,7 @@ async def _pg_execute(*statements: str) -> None:
 
 
 def pg_execute(*statements: str) -> None:
-    asyncio.run(_pg_execute(*statements))
+    run_async(_pg_execute(*statements))
 
 
 @pytest.fixture(scope="session")
@@ -74,8 +95,8 @@ def postgres_ready() -> None:
 
 def prepare_database(url: str) -> None:
     """Bring an empty database to what ``make serve`` gives: migrated and seeded."""
-    migrate.upgrade(url)
-    asyncio.run(seed(Settings.from_env({}, database_url=url)))
+    off_event_loop(migrate.upgrade, url)
+    run_async(seed(Settings.from_env({}, database_url=url)))
 
 
 @pytest.fixture(scope="session")
@@ -171,7 +192,7 @@ async def _create_keys(url: str, rate_limit: int | None = None) -> dict[str, str
 @pytest.fixture
 def keys(database_url: str) -> dict[str, str]:
     """Real keys in the test's database: admin, newcastle, gateshead (councils) and framework."""
-    return asyncio.run(_create_keys(database_url))
+    return run_async(_create_keys(database_url))
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -197,7 +218,7 @@ def row_counts(database_url: str) -> Callable[[], dict[str, int]]:
 
     def counts() -> dict[str, int]:
         return {
-            table: asyncio.run(_count_rows(database_url, table))
+            table: run_async(_count_rows(database_url, table))
             for table in ("audits", "members", "assessments")
         }
 

@@ -77,8 +77,18 @@ def test_the_wheels_install_with_pip_alone_and_every_command_runs(tmp_path: Path
         "edskills_client",
     ]
     (service,) = wheels.glob("edskills-*.whl")
-    packaged = [name for name in zipfile.ZipFile(service).namelist() if name.endswith(".py")]
+    names = zipfile.ZipFile(service).namelist()
+    packaged = [name for name in names if name.endswith(".py")]
     assert [name for name in packaged if not (source / name).is_file()] == []
+    # Pages (issue 15): every template of the shell and the slices, and the shell's static files.
+    page_files = [
+        path.relative_to(source).as_posix()
+        for pattern in ("api/*/templates/**/*", "api/web/static/**/*")
+        for path in source.glob(pattern)
+        if path.is_file()
+    ]
+    assert {"api/web/templates/layout.html", "api/web/static/app.css"} <= set(page_files)
+    assert [name for name in page_files if name not in names] == []
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
     pip = venv / "bin" / "pip"
@@ -114,3 +124,16 @@ def test_the_wheels_install_with_pip_alone_and_every_command_runs(tmp_path: Path
     )
     assert shipped.startswith(str(venv)), shipped  # the installed copy, not the repository's
     assert "ed-skills@2026.1: valid" in run(edskills, "framework", "validate", shipped, env=env, cwd=work)
+    # The installed package renders its pages from its own templates and serves its own stylesheet.
+    rendered = run(
+        venv / "bin" / "python",
+        "-c",
+        "from api.web.templating import template_environment\n"
+        "from api.web.assets import static_url\n"
+        "print(template_environment().get_template('home.html').filename)\n"
+        "print(static_url('app.css'))",
+        env=env,
+        cwd=work,
+    )
+    assert rendered.startswith(str(venv)), rendered
+    assert "/static/app.css?v=" in rendered
