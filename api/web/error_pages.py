@@ -1,7 +1,8 @@
 """Errors as pages for people, problem+json for programs: chosen by path prefix (issue 15).
 
-A request under ``/app`` (the people's pages, ``PAGE_PREFIXES``) gets an HTML page in the shell's
-layout; every other path (``/v1``, ``/health``, ``/schema`` …) keeps ``application/problem+json``.
+A request under ``/app`` (the people's pages) or ``/framework`` (the public framework pages),
+``PAGE_PREFIXES``, gets an HTML page in the shell's layout; every other path (``/v1``, ``/health``,
+``/schema`` …) keeps ``application/problem+json``.
 The path, not ``Accept``: a browser's ``Accept`` lists ``*/*`` too, and a JSON client that forgot
 its ``Accept`` header must never get HTML. Either way the status, message and headers
 (``Retry-After``, ``Allow``…) come from ``api.errors.problem_response``, the one place that maps an
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from litestar import Request
     from litestar.types import ExceptionHandlersMap
 
-PAGE_PREFIXES = ("/app",)
-"""Paths whose errors are pages. The public framework pages (``/framework``) join when they exist."""
+PAGE_PREFIXES = ("/app", "/framework")
+"""Paths whose errors are pages: the people's pages and the public framework pages (issue 16)."""
 
 HEADINGS = {
     403: "You cannot use this page",
