@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, text, update
 
+from api.analysis.levels import effective_levels
+from api.audits.levels_row import encode_levels
 from api.db.engine import create_engine
 from api.db.models import Assessment, Audit, Council, Member, NeedsProfile
 from api.settings import Settings
@@ -103,24 +105,25 @@ async def fill_national(url: str, councils: int = 361, members: int = 40, seed: 
             member_id = first_id
             for gss in chosen:
                 for number in range(1, members + 1):
+                    role = rng.choice(roles)
+                    held = [(skill, "manager", rng.choice(LEVELS)) for skill in skills]
+                    # The member's compact levels row, which the analyses read (issue 14): written
+                    # here because these bulk INSERTs bypass api.audits.levels_row.refresh_levels.
+                    levels = effective_levels(held)
                     member_rows.append(
                         {
                             "id": member_id,
                             "audit_id": audits[gss],
                             "reference": f"{gss[-4:]}-{number:03d}",
-                            "role": rng.choice(roles),
+                            "role": role,
                             "fte": 1.0,
                             "revision": 1,
+                            "levels": encode_levels(levels),
                         }
                     )
                     assessment_rows.extend(
-                        {
-                            "member_id": member_id,
-                            "skill": skill,
-                            "source": "manager",
-                            "level": rng.choice(LEVELS),
-                        }
-                        for skill in skills
+                        {"member_id": member_id, "skill": skill, "source": source, "level": level}
+                        for skill, source, level in held
                     )
                     member_id += 1
             for start in range(0, len(member_rows), CHUNK):
