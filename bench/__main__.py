@@ -17,6 +17,7 @@ from bench import (
     concurrency_bench,
     faults,
     gaps_bench,
+    growth_bench,
     import_bench,
     import_limits_bench,
     load_test,
@@ -38,6 +39,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "concurrency": concurrency_bench.run,
     "import_limits": import_limits_bench.run,
     "ratelimit": ratelimit_bench.run,
+    "growth": growth_bench.run,
 }
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
