@@ -11,7 +11,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 import msgspec
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import analyse, expand_needs, progress
@@ -160,20 +160,25 @@ async def load_teams(
     ``api.audits.levels_row``), not their thousands of assessment rows.
 
     ``skills`` keeps only those skills' levels (the sector view needs one scenario's or role's).
+    Each row names its audit by its position in ``audit_ids`` (a ``CASE`` in SQL): converting the
+    audit's UUID on every row took half the time of reading a 1,000-member team on PostgreSQL.
     """
+    if not audit_ids:
+        return {}
+    position = case({audit_id: number for number, audit_id in enumerate(audit_ids)}, value=Member.audit_id)
     members = await session.execute(
-        select(Member.audit_id, Member.reference, Member.role, Member.levels)
+        select(position, Member.reference, Member.role, Member.levels)
         .where(Member.audit_id.in_(audit_ids))
         .order_by(Member.audit_id, Member.reference)
     )
-    teams: dict[uuid.UUID, list[TeamMember]] = {audit_id: [] for audit_id in audit_ids}
+    teams: list[list[TeamMember]] = [[] for _ in audit_ids]
     wanted = None if skills is None else set(skills)
-    for audit_id, reference, role, stored in members:
+    for number, reference, role, stored in members:
         levels = decode_levels(stored)
         if wanted is not None:
             levels = {skill: level for skill, level in levels.items() if skill in wanted}
-        teams[audit_id].append(TeamMember(reference=reference, role=role, levels=levels))
-    return teams
+        teams[number].append(TeamMember(reference=reference, role=role, levels=levels))
+    return dict(zip(audit_ids, teams, strict=True))
 
 
 def _same_edition(audit: Audit, profile: NeedsProfile) -> None:
