@@ -9,7 +9,8 @@ checked in the database: exactly one audit with its title, with all its members 
 
 Also checked, because the workers must share nothing but the database: a key created with the CLI
 while the workers run works at once on every connection, a sharing change made through one
-connection is seen by 40 fresh ones, and both workers used CPU during the run.
+connection is seen by 40 fresh ones once the registry's re-check bound (1 s) has passed, and both
+workers used CPU during the run.
 
 Run: `python -m bench.load_test [--seconds 60] [--workers 2]` (needs the PostgreSQL server of the
 tests, `EDSKILLS_TEST_POSTGRES_URL`).
@@ -252,12 +253,24 @@ async def share_nothing_checks(server: Server, url: str, council: Council) -> di
                 headers={"Authorization": f"Bearer {council.key}"},
             )
         )
-    seen = []
-    for _ in range(40):
-        async with httpx.AsyncClient(base_url=server.base, timeout=10) as fresh:
-            seen.append((await _ok(await fresh.get(f"/v1/councils/{council.gss}")))["share_capability"])
-    results["sharing_change_seen"] = f"{seen.count(True)}/40"
+
+    async def seen_on_fresh_connections() -> str:
+        seen = []
+        for _ in range(40):
+            async with httpx.AsyncClient(base_url=server.base, timeout=10) as fresh:
+                seen.append((await _ok(await fresh.get(f"/v1/councils/{council.gss}")))["share_capability"])
+        return f"{seen.count(True)}/40"
+
+    # The registry is held in each worker's memory (issue 14): the writing worker shows the change
+    # at once, the others within framework_refresh_seconds (1 s by default).
+    results["sharing_change_seen_at_once"] = await seen_on_fresh_connections()
+    await asyncio.sleep(REFRESH_BOUND_SECONDS)
+    results["sharing_change_seen"] = await seen_on_fresh_connections()
     return results
+
+
+REFRESH_BOUND_SECONDS = 1.0
+"""``framework_refresh_seconds`` as shipped: how stale another worker's registry may be."""
 
 
 def cpu_seconds(pid: int) -> float:
@@ -348,7 +361,9 @@ def section(result: dict[str, Any] | None) -> str:
         f"{verified['present_exactly_once']} present exactly once, {verified['whole']} whole (10 members, 620 "
         f"assessments), {verified['audits_in_db']} import audits in the database. Share-nothing checks: a key "
         f"created with the CLI during serving was accepted on {checks['new_key_accepted']} fresh connections; "
-        f"a sharing change was seen on {checks['sharing_change_seen']}.",
+        f"a sharing change was seen on {checks['sharing_change_seen']} once the registry's "
+        f"{REFRESH_BOUND_SECONDS:g} s re-check bound had passed ({checks['sharing_change_seen_at_once']} at "
+        "once: those that reached the worker which made the change, or one whose re-check was due).",
     ]
     if result["errors"]:
         lines += ["", "First errors:", "", *(f"- `{error}`" for error in result["errors"][:5])]
