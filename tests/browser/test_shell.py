@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
 import pytest
+from markupsafe import Markup
 from playwright.sync_api import Page, expect
 
-from api.web.render import PAGE_CONTENT_SECURITY_POLICY, SERVICE_NAME
+from api.errors import FieldError
+from api.web.render import CSRF_FIELD, PAGE_CONTENT_SECURITY_POLICY, SERVICE_NAME
+from api.web.templating import template_environment
 
 HOME_HEADING = "Skills and career pathways for economic development teams"
 
@@ -143,3 +147,104 @@ def test_the_accessibility_check_fails_on_serious_violations(
         check_accessibility(page)
     assert "label (critical)" in str(failure.value)
     assert "image-alt (critical)" in str(failure.value)
+
+
+@dataclass
+class SignedIn:
+    """What the session layer puts in ``request.state.person`` (the fields the layout reads)."""
+
+    display_name: str
+    email: str
+    councils: list[tuple[str, str]]
+    grants: list[str]
+
+
+def shell_html(source: str, **context: object) -> str:
+    """A template (source text) rendered in the real environment with the shell's context."""
+    shell = {
+        "person": None,
+        "service_name": SERVICE_NAME,
+        "current_path": "/",
+        "csrf_input": Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="token-123">'),
+        "request": None,
+    }
+    return template_environment().from_string(source).render({**shell, **context})
+
+
+def test_the_layout_shows_a_signed_in_person_and_a_sign_out_button(
+    page: Page, check_accessibility: Callable[[Page], None]
+) -> None:
+    dana = SignedIn(
+        display_name="Dana Reid",
+        email="dana.reid@newcastle.gov.uk",
+        councils=[("E08000021", "Newcastle upon Tyne"), ("E08000037", "Gateshead")],
+        grants=["manager:E08000021", "manager:E08000037"],
+    )
+    page.goto("/")  # our origin and policy; the document is then the layout with a person
+    page.set_content(shell_html('{% extends "home.html" %}', person=dana))
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("link", name="Dana Reid")).to_have_attribute("href", "/app/account")
+    expect(account).to_contain_text("Newcastle upon Tyne")
+    expect(account).to_contain_text("Gateshead")
+    sign_out = account.get_by_role("button", name="Sign out")
+    form = sign_out.evaluate(
+        "button => [button.form.method, button.form.getAttribute('action'),"
+        f" button.form.elements['{CSRF_FIELD}'].value, button.type]"
+    )
+    assert form == ["post", "/app/sign-out", "token-123", "submit"]
+    expect(page.get_by_role("link", name="Go to your account")).to_be_visible()
+    check_accessibility(page)
+    page.emulate_media(media="print")
+    expect(account).to_be_hidden()
+
+
+FORM = """{% extends "layout.html" %}
+{% from "macros/forms.html" import error_summary, field, button, notice %}
+{% block title %}Sign in{% endblock %}
+{% block before_heading %}{{ error_summary(errors) }}{% endblock %}
+{% block content %}
+{{ notice("Your password was changed.", kind="success") }}
+<form method="post" action="/app/sign-in" novalidate>
+  {{ csrf_input }}
+  {{ field("email", "Email address", type="email", value=email, error=errors | error_for("email"),
+           autocomplete="email", spellcheck=False) }}
+  {{ field("password", "Password", type="password", value="secret", error=errors | error_for("password"),
+           hint="At least 12 characters", autocomplete="current-password") }}
+  {{ button("Sign in") }}
+</form>
+{% endblock %}"""
+
+
+def test_the_form_macros_link_each_error_to_its_field(
+    page: Page, check_accessibility: Callable[[Page], None]
+) -> None:
+    errors = [
+        FieldError(field="email", message="Enter an email address like name@council.gov.uk"),
+        FieldError(field="password", message="Enter your password"),
+    ]
+    page.goto("/")
+    page.set_content(shell_html(FORM, errors=errors, email="dana@"))
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    email = page.get_by_label("Email address")
+    password = page.get_by_label("Password")
+    expect(email).to_have_value("dana@")
+    expect(password).to_have_value("")  # a password is never sent back
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description("Error: Enter an email address like name@council.gov.uk")
+    expect(password).to_have_accessible_description("At least 12 characters Error: Enter your password")
+    summary.get_by_role("link", name="Enter your password").click()
+    expect(password).to_be_focused()
+    summary.get_by_role("link", name="Enter an email address like name@council.gov.uk").click()
+    expect(email).to_be_focused()
+    expect(page.get_by_role("status")).to_have_text("Your password was changed.")
+    expect(page.get_by_role("button", name="Sign in")).to_have_attribute("type", "submit")
+    check_accessibility(page)
+
+
+def test_the_form_macros_without_errors_show_no_summary(page: Page) -> None:
+    page.goto("/")
+    page.set_content(shell_html(FORM, errors=[], email=""))
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_label("Email address")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Password")).to_have_accessible_description("At least 12 characters")
