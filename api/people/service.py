@@ -648,3 +648,13 @@ async def event_page(session: AsyncSession, limit: int, offset: int, kind: str |
 
 async def count_people(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(Person)) or 0
+
+
+async def get_person(session: AsyncSession, person_id: int) -> PersonOut:
+    """One person with their grants and status (404 if there is no such person)."""
+    person = await session.get(Person, person_id)
+    if person is None:
+        raise NotFound("No such person")
+    return struct_from(
+        PersonOut, person, grants=await grants_of(session, person.id), status=_status(person, _now())
+    )
