@@ -92,7 +92,7 @@ def test_a_refusal_names_the_field() -> None:
 
 
 @settings(max_examples=5, deadline=None)
-@given(st.text(min_size=1, max_size=40))
+@given(st.text(min_size=MIN_LENGTH, max_size=40))
 def test_argon2id_round_trip(password: str) -> None:
     async def check() -> None:
         stored = await hash_password(password)
