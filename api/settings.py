@@ -49,8 +49,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     sharing switch shows within this time (the writing worker shows it at once). 0 re-checks on
     every read."""
     access_log: bool = False
-    """Log one line per request (uvicorn's access log). Off by default: it cost ~15% of the
-    requests a second of a public read; errors and 5xx are logged either way."""
+    """Log one line per request (uvicorn's access log, at ``info``). Off by default: a busy public
+    read would log thousands of lines a second (``bench/RESULTS.md``, "public", prices it); errors
+    and 5xx are logged either way, and the fault scripts judge by answers, not by the log."""
     match_high_threshold: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.high
     """Score at or above which a text is ``matched`` (if also clearly ahead of the runner-up)."""
     match_low_threshold: Annotated[float, Meta(ge=0, le=100)] = CALIBRATED.low

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import random
 import statistics
 import time
@@ -291,6 +292,7 @@ async def drive(server: Server, url: str, seconds: float) -> dict[str, Any]:
         await asyncio.gather(*(traffic.client_loop(seed, start + seconds) for seed in range(CONCURRENCY)))
         elapsed = time.monotonic() - start
         cpu = {pid: round(cpu_seconds(pid) - cpu_before[pid], 1) for pid in pids}
+    load_average = os.getloadavg()[0]
     checks = await share_nothing_checks(server, url, councils[0])
     verified = await verify_imports(url, traffic.tally.imports)
     total = sum(len(samples) for samples in traffic.tally.latencies.values())
@@ -311,6 +313,7 @@ async def drive(server: Server, url: str, seconds: float) -> dict[str, Any]:
         "errors": traffic.tally.errors,
         "verified": verified,
         "share_nothing": checks,
+        "load_average": load_average,
     }
 
 
@@ -343,7 +346,10 @@ def section(result: dict[str, Any] | None) -> str:
         "Client, server and database share the same 2 cores.",
         "",
         f"**{result['requests']:,} operations, {result['rps']:.1f}/s, errors: {len(result['errors'])}.** "
-        f"CPU seconds used by each worker during the run: {result['worker_cpu_s']} (both served).",
+        f"CPU seconds used by each worker during the run: {result['worker_cpu_s']} (both served): "
+        f"**{result['requests'] / max(sum(result['worker_cpu_s'].values()), 0.1):.0f} operations per "
+        f"worker CPU second**, a figure other processes on the machine disturb less than the rate "
+        f"(load average at the end of the run: {result.get('load_average', 0):.1f}).",
         "",
         "| kind | count | p50 ms | p99 ms | p50 ratio to reads |",
         "|---|---|---|---|---|",
