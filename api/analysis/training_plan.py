@@ -83,8 +83,20 @@ class SkillLift(msgspec.Struct, frozen=True, kw_only=True):
     to_level: int
 
 
+class RowKey(msgspec.Struct, frozen=True, kw_only=True):
+    """A requirement row ``(skill, level)`` (DESIGN §2.1), as an assignment names it."""
+
+    skill: str
+    level: int
+
+
 class Assignment(msgspec.Struct, frozen=True, kw_only=True):
-    """One member on one training, with every skill it raises for that member."""
+    """One member on one training, with every skill it raises for that member.
+
+    ``closes`` names the short requirement rows this placement lifts the member into covering
+    (issue 16: "each placement saying which requirement rows it closes"), in the order of the
+    given gaps; a row may be named by several placements when it needs several people.
+    """
 
     member: str
     training: str
@@ -92,6 +104,7 @@ class Assignment(msgspec.Struct, frozen=True, kw_only=True):
     skills: list[SkillLift]
     cost_gbp: float
     days: float
+    closes: list[RowKey] = []
 
 
 class RowOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -391,6 +404,7 @@ def _outcome(
                 ],
                 cost_gbp=catalogue[pair.option].cost_gbp,
                 days=catalogue[pair.option].days,
+                closes=[RowKey(skill=short[k].gap.skill, level=short[k].gap.level) for k in pair.helps],
             )
             for pair in chosen
         ),

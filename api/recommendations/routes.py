@@ -17,6 +17,8 @@ from api.framework.store import FrameworkStore
 from api.params import SLUG_MAX_LENGTH, SLUG_PATTERN, AuditId, MemberRef, NeedsQuery
 from api.recommendations import service
 from api.recommendations.schemas import (
+    BUDGET_DAYS_MAX,
+    BUDGET_GBP_MAX,
     LearningSetRequest,
     LearningSetResponse,
     PathwayResponse,
@@ -47,9 +49,11 @@ class RecommendationController(Controller):
         audit_id: AuditId,
         needs: NeedsQuery,
         budget_gbp: Annotated[
-            float, QueryParameter(ge=0, le=10_000_000, description="Training budget, GBP.")
+            float, QueryParameter(ge=0, le=BUDGET_GBP_MAX, description="Training budget, GBP.")
         ],
-        budget_days: Annotated[float, QueryParameter(ge=0, le=100_000, description="Person-days available.")],
+        budget_days: Annotated[
+            float, QueryParameter(ge=0, le=BUDGET_DAYS_MAX, description="Person-days available.")
+        ],
         council: NamedDependency[str],
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],

@@ -15,6 +15,11 @@ from api.analysis.training_plan import TrainingPlan
 from api.params import GssCodeText, VersionText
 from taxonomy.model import Slug
 
+BUDGET_GBP_MAX = 10_000_000
+"""The largest training budget a request may name, in GBP (the route's and the page's bound)."""
+BUDGET_DAYS_MAX = 100_000
+"""The largest budget of person-days a request may name."""
+
 
 class Recommendations(msgspec.Struct, kw_only=True):
     audit: uuid.UUID

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import gap_rows
-from api.analysis.joint_working import CouncilView, council_view, joint_working
+from api.analysis.joint_working import CouncilView, NeighbourSuggestion, council_view, joint_working
 from api.analysis.learning_sets import CouncilTeam, plan_learning_sets
 from api.analysis.pathways import CareerPathway, UnknownRole, Unreachable, career_pathway
 from api.analysis.training_plan import plan_training
@@ -61,16 +61,32 @@ async def advise(
             plan_training, gaps, inputs.team, inputs.edition.framework.training, budget_gbp, budget_days
         )
     )
-    council = await session.get(Council, gss)
-    ours = council_view(gss, council.name if council else gss, inputs.team, inputs.rows)
-    neighbours = await neighbour_views(session, inputs.edition, council) if council else []
     return Recommendations(
         audit=inputs.audit.id,
         needs=inputs.profile.id,
         framework_version=inputs.audit.framework_version,
         training=plan,
-        joint_working=joint_working(ours, neighbours, inputs.edition.framework.training),
+        joint_working=await suggest_joint_working(session, gss, inputs),
     )
+
+
+async def joint_working_advice(
+    session: AsyncSession, store: FrameworkStore, gss: str, audit_id: uuid.UUID, needs_id: uuid.UUID
+) -> list[NeighbourSuggestion]:
+    """DESIGN §2.4 alone, for the joint working page (issue 16): the same suggestions as
+    ``recommendations`` without solving a training plan it would not show."""
+    inputs = await analysis_inputs(session, store, gss, audit_id, needs_id)
+    return await suggest_joint_working(session, gss, inputs)
+
+
+async def suggest_joint_working(
+    session: AsyncSession, gss: str, inputs: AnalysisInputs
+) -> list[NeighbourSuggestion]:
+    """Neighbours that share, best first (DESIGN §2.4), for what a gap analysis already loaded."""
+    council = await session.get(Council, gss)
+    ours = council_view(gss, council.name if council else gss, inputs.team, inputs.rows)
+    neighbours = await neighbour_views(session, inputs.edition, council) if council else []
+    return joint_working(ours, neighbours, inputs.edition.framework.training)
 
 
 async def _latest_audits(session: AsyncSession, codes: Iterable[str], version: str) -> dict[str, Audit]:

@@ -244,3 +244,14 @@ def test_the_plan_is_as_good_as_exhaustive_search(
     assert plan.total_cost_gbp <= budget_gbp and plan.total_days <= budget_days
     assert len(chosen(plan)) == len(plan.assignments)  # nobody twice on one training
     assert all(row.shortfall_after > 0 for row in plan.rows_open)
+    # Each placement names exactly the short rows it lifts its member into covering (issue 16).
+    levels = {member.reference: member.levels for member in team}
+    short = [(row.skill, row.level) for row in plan.rows]
+    for assignment in plan.assignments:
+        lifted = {lift.skill: lift for lift in assignment.skills}
+        expected = [
+            (skill, level)
+            for skill, level in short
+            if skill in lifted and levels[assignment.member].get(skill, 0) < level <= lifted[skill].to_level
+        ]
+        assert [(row.skill, row.level) for row in assignment.closes] == expected
