@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
-from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency, Provide
@@ -40,7 +39,6 @@ from api.audits.schemas import (
     Source,
 )
 from api.audits.service import ImportNotReady
-from api.audits.spreadsheets import write_csv, write_xlsx
 from api.db.models import Audit, Member
 from api.deps import COUNCIL_DEPENDENCIES
 from api.errors import PROBLEM_MEDIA_TYPE, FieldError, ProblemError, problem_response, problem_responses
@@ -406,10 +404,10 @@ class AuditController(Controller):
         db_session: NamedDependency[AsyncSession],
         format: Annotated[Literal["csv", "xlsx"], QueryParameter()] = "xlsx",
     ) -> Response[bytes]:
-        rows = await service.export_rows(db_session, await _index(store, db_session, audit), audit)
-        body = await to_thread.run_sync(write_csv if format == "csv" else write_xlsx, rows)  # type: ignore[arg-type]
+        index = await _index(store, db_session, audit)
+        body, filename = await service.export_spreadsheet(db_session, index, audit, format)
         media = CSV_MEDIA_TYPE if format == "csv" else XLSX_MEDIA_TYPE  # litestar adds the charset
-        return attachment(body, media, f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{format}")
+        return attachment(body, media, filename)
 
 
 async def _import(

@@ -38,7 +38,7 @@ from api.audits.schemas import (
     MemberOut,
     MemberUpdate,
 )
-from api.audits.spreadsheets import SpreadsheetError
+from api.audits.spreadsheets import SpreadsheetError, write_csv, write_xlsx
 from api.convert import struct_from
 from api.db.models import Assessment, Audit, Member
 from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
@@ -555,3 +555,14 @@ async def export_rows(session: AsyncSession, index: FrameworkIndex, audit: Audit
             ]
         )
     return rows
+
+
+async def export_spreadsheet(
+    session: AsyncSession, index: FrameworkIndex, audit: Audit, file_format: str
+) -> tuple[bytes, str]:
+    """The audit as a ``csv`` or ``xlsx`` file and its download name: ``GET …/export`` and the team
+    page's export links (issue 16). Writing runs in a worker thread."""
+    rows = await export_rows(session, index, audit)
+    writer = write_csv if file_format == "csv" else write_xlsx
+    body: bytes = await to_thread.run_sync(writer, rows)  # type: ignore[arg-type]
+    return body, f"audit-{audit.audit_date.isoformat()}-{audit.id.hex[:8]}.{file_format}"

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -296,3 +297,24 @@ class Event(Base):
     actor: Mapped[str | None] = mapped_column(String(200), nullable=True)
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+class ImportUpload(Base):
+    """A spreadsheet uploaded on the import page, kept while its person reviews the mapping (issue
+    16), so the confirmation needs no second upload.
+
+    In the database because it is the only thing every worker (and host) shares. Bound to the web
+    session that uploaded it (gone when the session ends: ON DELETE CASCADE) and to its audit; a
+    session keeps a few at most and none outlives the absolute session lifetime
+    (``api.audits.uploads``). The content is within the request body cap, like any import.
+    """
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_hash: Mapped[str] = mapped_column(
+        ForeignKey("web_sessions.id_hash", ondelete="CASCADE"), index=True
+    )
+    audit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, index=True)

@@ -23,9 +23,11 @@ from api.analysis.gaps import GapAnalysis
 from api.analysis.model import TeamMember
 from api.recommendations.schemas import Recommendations
 from taxonomy.index import FrameworkIndex
+from taxonomy.model import Category, Skill
 
 LEVEL_COLOURS = ("#f1f1f1", "#d7e8f5", "#9cc7e6", "#4f95c9", "#1d5d8f")
-LEVEL_TEXT = ("#555", "#1f2d3d", "#1f2d3d", "#ffffff", "#ffffff")
+LEVEL_TEXT = ("#555", "#1f2d3d", "#1f2d3d", "#0b0c0c", "#ffffff")
+"""Text on each level's colour, at least 4.5:1 (WCAG 2.2 AA): dark on level 3 (white was 3.2:1)."""
 RAG_COLOURS = {"red": "#c0392b", "amber": "#e08e0b", "green": "#2e8b57"}
 TOP_GAPS = 5
 
@@ -206,12 +208,18 @@ def _rag_table(index: FrameworkIndex, analysis: GapAnalysis) -> str:
     return f"<h2>Requirements</h2><table id='rag-table'><thead>{header}</thead><tbody>{rows}</tbody></table>"
 
 
-def _heatmap(index: FrameworkIndex, team: Sequence[TeamMember]) -> str:
-    categories = [
-        (category, index.skills_in_category[category.slug])
+def skill_groups(index: FrameworkIndex) -> list[tuple[Category, list[Skill]]]:
+    """The heatmap's columns: each category of the edition that has skills, in the edition's
+    order, with its skills. The report's matrix and the team matrix page (issue 16) both use it."""
+    return [
+        (category, list(index.skills_in_category[category.slug]))
         for category in index.framework.categories
         if index.skills_in_category[category.slug]
     ]
+
+
+def _heatmap(index: FrameworkIndex, team: Sequence[TeamMember]) -> str:
+    categories = skill_groups(index)
     category_row = "<tr><th></th><th></th>" + "".join(
         f"<th class='cat' colspan='{len(skills)}'>{escape(category.name)}</th>"
         for category, skills in categories
