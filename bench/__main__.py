@@ -23,6 +23,7 @@ from bench import (
     load_test,
     match_bench,
     national_scale,
+    pages_bench,
     public_reads_bench,
     ratelimit_bench,
     recommend_bench,
@@ -42,6 +43,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "ratelimit": ratelimit_bench.run,
     "growth": growth_bench.run,
     "public": public_reads_bench.run,
+    "pages": pages_bench.run,
 }
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
