@@ -20,6 +20,8 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -318,3 +320,104 @@ class ImportUpload(Base):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, index=True)
+
+
+class Round(Base):
+    """A self-assessment round on one audit (DESIGN §1 "Assessment round", §2.9, issue 17).
+
+    ``scope_kind`` is ``roles`` (each member's role requirements plus the skills of ``needs_id``, if
+    given) or ``categories`` (every skill of ``categories``); ``api.analysis.rounds.member_scope`` is
+    the rule. ``cycle_months`` (0, 3, 6 or 12) schedules the next review when the round closes:
+    ``next_audit_id`` is the audit made then. ``revision`` serves ``If-Match`` on the round's edits.
+    """
+
+    __tablename__ = "rounds"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    audit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    scope_kind: Mapped[str] = mapped_column(String(16))
+    needs_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("needs_profiles.id", ondelete="SET NULL"), nullable=True
+    )
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence_required_from_level3: Mapped[bool] = mapped_column(Boolean, default=False)
+    cycle_months: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    """``open`` or ``closed``."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    next_audit_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("audits.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class RoundMember(Base):
+    """One member included in a round: their answers (draft, then submitted) and mailing state.
+
+    ``answers`` is ``{skill: {"level": int|None, "evidence": str|None, "develop": bool}}``: the draft
+    until ``submitted_at`` is set, then what was submitted (the develop flags live only here; levels
+    and evidence are also written as ``source=self`` assessments). ``email`` is only for mailing the
+    link. Deleting the member deletes the row (ON DELETE CASCADE): erasure (issue 17).
+    """
+
+    __tablename__ = "round_members"
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    invited_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    draft_saved_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class RoundLink(Base):
+    """A member's invitation link for a round; only the token's SHA-256 is stored (DESIGN §1).
+
+    Re-issuing revokes the member's live link and adds a new row, so an old link answers 410 like a
+    revoked one. Validity ends at the round's due date plus ``round_grace_days`` (computed when the
+    link is used, so moving the due date moves it).
+    """
+
+    __tablename__ = "round_links"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["round_id", "member_id"],
+            ["round_members.round_id", "round_members.member_id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_round_links_round_id_member_id", "round_id", "member_id"),
+    )
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    round_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    member_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+
+
+class AssessmentHistory(Base):
+    """One change of one assessment (DESIGN §2.9): old and new level (None = absent), source, who, when.
+
+    Keyed to the member (ON DELETE CASCADE), so deleting a member erases their history (issue 17).
+    """
+
+    __tablename__ = "assessment_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    skill: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(16))
+    old_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    new_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
