@@ -27,6 +27,9 @@ from typing import TYPE_CHECKING
 
 from litestar.enums import ScopeType
 
+from api.framework.concepts import offered
+from api.negotiation import choose
+
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,6 +41,8 @@ PUBLIC_READS = re.compile(
     r"|pathways|scenarios(?:/[^/]+)?|training(?:/[^/]+)?|councils(?:/[^/]+)?)/?$"
 )
 """The framework reads and the registry reads; not drafts' items, exports or council data."""
+CONCEPTS = re.compile(r"^/v1/frameworks/[^/]+/(skills|roles|categories|scenarios)/[^/]+/?$")
+"""Resolvable concepts (issue 19): negotiated on ``Accept``, so replayed per negotiated type."""
 PRIVATE_HEADERS = frozenset({b"authorization", b"cookie"})
 CAPACITY = 512
 """Distinct (path, query) answers kept per worker, least recently used dropped first."""
@@ -55,7 +60,7 @@ class PublicReadCache:
         self.store = store
         self.registry = registry
         self.capacity = capacity
-        self._entries: OrderedDict[tuple[str, bytes], Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, bytes, str], Entry] = OrderedDict()
 
     async def _generation(self, path: str) -> int:
         """The generation of the copy the path reads, after its due re-check."""
@@ -65,16 +70,32 @@ class PublicReadCache:
         await self.store.public_editions()
         return self.store.generation
 
+    @staticmethod
+    def _variant(scope: Scope) -> str | None:
+        """What else the answer depends on: ``""`` for a plain public read, the negotiated media type
+        for a concept (``api.negotiation.choose`` over what the item read offers, so two ``Accept``
+        headers that negotiate the same type share one entry), ``None`` when not replayable (not a
+        public read, or nothing acceptable: the app answers 406)."""
+        path = scope["path"]
+        concept = CONCEPTS.match(path)
+        if concept is None:
+            return "" if PUBLIC_READS.match(path) else None
+        accept = next(
+            (value.decode("latin-1") for name, value in scope["headers"] if name == b"accept"), None
+        )
+        return choose(accept, offered(concept.group(1)))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        variant = self._variant(scope) if scope["type"] == ScopeType.HTTP else None
         if (
             scope["type"] != ScopeType.HTTP
             or scope["method"] != "GET"
-            or not PUBLIC_READS.match(scope["path"])
+            or variant is None
             or any(name in PRIVATE_HEADERS for name, _ in scope["headers"])
         ):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope.get("query_string", b""))
+        key = (scope["path"], scope.get("query_string", b""), variant)
         try:
             generation = await self._generation(scope["path"])
         except Exception:  # the copies cannot load: let the app answer (a 503 problem)

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth import Principal
 from api.deps import EDITOR, STORE
 from api.errors import problem_responses
-from api.framework import editing
+from api.framework import concepts, editing
 from api.framework.editing_schemas import ChangePage, EditionOut, RequirementIn, ValidationReport
 from api.framework.etags import EDIT_ERRORS, ETAG, item_etag
 from api.framework.store import FrameworkStore
@@ -145,9 +145,11 @@ def item_handlers(routes: ItemRoutes[ItemT]) -> dict[str, HTTPRouteHandler]:
         one,
         operation_id=f"getFramework{noun}",
         summary=f"One {kind.noun} of any edition, with its ETag (drafts need framework:write)",
-        responses=READ_ERRORS,
+        description=concepts.describe(kind.name),
+        responses=concepts.responses(kind.name, READ_ERRORS),
         dependencies=keyed,
-        response_headers=ETAG,
+        response_headers=[*ETAG, *concepts.VARY_HEADER],
+        operation_class=concepts.operation_class(kind.name),
         signature_namespace=typed,
     )
     async def read(
@@ -155,10 +157,10 @@ def item_handlers(routes: ItemRoutes[ItemT]) -> dict[str, HTTPRouteHandler]:
         request: Request[Any, Any, Any],
         version: Version,
         key: NamedDependency[str],
-        db_session: NamedDependency[AsyncSession],
+        store: NamedDependency[FrameworkStore],
     ) -> Response[ItemT]:
-        stored = await editing.readable(request, db_session, version)
-        return _item_response(kind, editing.find_item(stored.framework, kind, key))
+        """Negotiated: a published concept is also JSON-LD, CSV or its page (``api.framework.concepts``)."""
+        return await concepts.item_response(request, store, kind, version, key)
 
     @put(
         one,
