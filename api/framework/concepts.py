@@ -123,21 +123,32 @@ async def _previous_public(store: FrameworkStore, version: str) -> str | None:
     return earlier[-1] if earlier else None
 
 
+async def readable_edition(
+    request: Request[Any, Any, Any], store: FrameworkStore, version: str
+) -> tuple[FrameworkIndex, bool, str | None]:
+    """The edition, whether it is public, and the edition before it (its ``replaces`` name that one).
+
+    Published and retired editions from memory; anything else (a draft, for a key with
+    ``framework:write``; an edition this worker has not seen published yet) through a session of
+    its own, opened only then (``editing.readable``: 404 to anyone else)."""
+    try:
+        _, index = await store.resolve(None, version)
+        return index, True, await _previous_public(store, version)
+    except NotFound:
+        async with _new_session(request)() as session:
+            stored = await editing.readable(request, session, version)
+            prior = await editing.based_on(session, store, version)
+        index = FrameworkIndex(stored.framework)
+        return index, stored.status != "draft", prior.version if prior else None
+
+
 async def item_response(
     request: Request[Any, Any, Any], store: FrameworkStore, kind: ItemKind[ItemT], version: str, key: str
 ) -> Response[Any]:
     """The item read of every kind (``editing_routes.item_handlers``), negotiated (module docstring)."""
     accept = request.headers.get("accept")
     settings: Settings = request.app.state.settings
-    try:
-        _, index = await store.resolve(None, version)
-        public, previous = True, await _previous_public(store, version)
-    except NotFound:
-        async with _new_session(request)() as session:
-            stored = await editing.readable(request, session, version)
-            prior = await editing.based_on(session, store, version)
-        index, public, previous = FrameworkIndex(stored.framework), stored.status != "draft", None
-        previous = prior.version if prior else None
+    index, public, previous = await readable_edition(request, store, version)
     media_type = negotiate(accept, offered(kind.name, public))
     item = editing.find_item(index.framework, kind, key)  # 404 when the edition has no such item
     if media_type == JSON:
