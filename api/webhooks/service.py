@@ -45,7 +45,7 @@ async def _pending(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUI
         .where(WebhookDelivery.subscription_id.in_(ids), WebhookDelivery.delivered_at.is_(None))
         .group_by(WebhookDelivery.subscription_id)
     )
-    return dict(rows)
+    return {row[0]: row[1] for row in rows}
 
 
 def _out(row: WebhookSubscription, pending: int) -> SubscriptionOut:
