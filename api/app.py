@@ -33,6 +33,7 @@ from api.ratelimit import RateLimiter, announce_rate_limits
 from api.recommendations.routes import LearningSetController, RecommendationController
 from api.refresh import reader_engine
 from api.reports.routes import ReportController
+from api.rounds.routes import ROUTES as ROUND_ROUTES
 from api.settings import Settings
 from api.system.routes import SystemController
 from api.timeouts import BodyDeadlineMiddleware
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecommendationController,
             LearningSetController,
             AnalyticsController,
+            *ROUND_ROUTES,
             HomeController,
             static_files_router(),
         ],

@@ -1,6 +1,6 @@
 """Rate limits that hold across worker processes (issue 12).
 
-Five policies, each counted in fixed one-minute windows aligned to the minute:
+Six policies, each counted in fixed one-minute windows aligned to the minute:
 
 - ``key``: requests a minute per API key (``rate_limit_key_per_minute``, or the key's own quota);
 - ``address``: keyed requests a minute per client address, whichever keys it uses
@@ -15,7 +15,10 @@ Five policies, each counted in fixed one-minute windows aligned to the minute:
 - ``sign-in-failures``: failed sign-ins a minute per address, whatever the accounts
   (``sign_in_address_per_minute``, issue 15); past it the address's sign-ins are refused before any
   password is checked. Concurrent guesses can overshoot by the number in flight; each account's own
-  lockout (``api.people.service``) is exact.
+  lockout (``api.people.service``) is exact;
+- ``round-link-failures``: unknown, expired or revoked self-assessment links a minute per address
+  (``round_link_failures_per_minute``, issue 17); past it the address's link requests are refused
+  before the link is looked up, so guessing tokens is throttled.
 
 Where the state lives, and why: in the ``rate_limit_counters`` table of the service's own database.
 Workers are separate processes that share nothing but the database (``edskills serve --workers N``),
@@ -340,6 +343,29 @@ class RateLimiter:
     async def failed_sign_in(self, address: str) -> None:
         """Count one failed sign-in from ``address`` (committed at once, whatever the request does)."""
         await self.count({f"sign-in-failures:{address}": 1})
+
+    async def round_link_gate(self, address: str) -> None:
+        """Refuse (429) a self-assessment link from an address that has spent its failures (unknown,
+        expired or revoked links) for this window, before the link is looked up (issue 17)."""
+        quota = self._settings.round_link_failures_per_minute
+        window_start, reset = self._window()
+        async with self._connection() as connection:
+            used = await connection.scalar(
+                select(RateLimitCounter.count).where(
+                    RateLimitCounter.window_start == window_start,
+                    RateLimitCounter.bucket == f"round-link-failures:{address}",
+                )
+            )
+        if (used or 0) >= quota:
+            raise RateLimited(
+                f"Too many links that do not work from this address (more than {quota} a minute); "
+                f"try again in {reset} s",
+                retry_after=reset,
+            )
+
+    async def failed_round_link(self, address: str) -> None:
+        """Count one unknown, expired or revoked self-assessment link from ``address``."""
+        await self.count({f"round-link-failures:{address}": 1})
 
 
 def rate_limiter(request: Request[Any, Any, Any]) -> RateLimiter:

@@ -104,6 +104,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Failed sign-ins a minute from one address, whatever the accounts; past it the address is
     refused (429) without its passwords being checked."""
 
+    # --- self-assessment rounds (issue 17) -----------------------------------------------------
+    round_grace_days: Annotated[int, Meta(ge=0, le=90)] = 7
+    """Whole days after a round's due date during which its links still work (the member can
+    still submit or change their answers); after that a link answers 410."""
+    round_link_failures_per_minute: Annotated[int, Meta(ge=1, le=100_000)] = 20
+    """Unknown, expired or revoked self-assessment links a minute from one address before its
+    link requests are refused (429) without being looked up: token guessing is throttled."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

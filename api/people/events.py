@@ -29,6 +29,9 @@ KEY_CREATED: Final = "key-created"
 KEY_REVOKED: Final = "key-revoked"
 SIGN_OUT_EVERYWHERE: Final = "sign-out-everywhere"
 MAIL_FAILED: Final = "mail-failed"
+ROUND_LINK_EMAILED: Final = "round-link-emailed"
+"""A self-assessment link emailed to a round's member (issue 17); ``detail`` names round and member."""
+ROUND_REMINDER: Final = "round-reminder"
 
 KINDS: Final = (
     SIGN_IN,
@@ -44,6 +47,8 @@ KINDS: Final = (
     KEY_REVOKED,
     SIGN_OUT_EVERYWHERE,
     MAIL_FAILED,
+    ROUND_LINK_EMAILED,
+    ROUND_REMINDER,
 )
 """Every kind the service writes, in the order the log page offers them as filters."""
 
