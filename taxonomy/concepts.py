@@ -337,3 +337,75 @@ def csv_row(index: FrameworkIndex, kind: ConceptKind, slug: str) -> str:
     scenario = index.scenarios[slug]
     rows = LIST_SEPARATOR.join(f"{r.skill}:{r.level}:{r.importance}:{r.headcount}" for r in scenario.rows)
     return _csv(SCENARIO_CSV_COLUMNS, [scenario.slug, scenario.title, scenario.description, rows])
+
+
+# --- the skills CSV in the Rich Skill Descriptor layout ----------------------------------------
+
+RSD_COLUMNS = (
+    "Canonical URL",
+    "RSD Name",
+    "Authors",
+    "Skill Statement",
+    "Categories",
+    "Keywords",
+    "Standards",
+    "Certifications",
+    "Occupation Major Groups",
+    "Occupation Minor Groups",
+    "Broad Occupations",
+    "Detailed Occupations",
+    "O*NET Job Codes",
+    "Employers",
+)
+"""The columns of the Open Skills Management Tool's RSD import and export (WGU / Open Skills
+Network), before the alignment columns: ``Alignment Name``, ``Alignment URL``, ``Alignment
+Framework``, then ``Alignment 2 Name`` … for as many crosswalks as the busiest skill has."""
+
+
+def _alignment_columns(count: int) -> list[str]:
+    columns = []
+    for number in range(1, count + 1):
+        prefix = "Alignment" if number == 1 else f"Alignment {number}"
+        columns += [f"{prefix} Name", f"{prefix} URL", f"{prefix} Framework"]
+    return columns
+
+
+def skills_rsd_csv(framework: Framework, base: str) -> str:
+    """One row per skill in the RSD layout (``GET …/export?format=csv&layout=rsd``).
+
+    Canonical URL is the skill's resolvable URI; RSD Name its label; Authors the edition's title;
+    Skill Statement its description; Categories its category's name; Keywords its alternative
+    labels; Standards the apprenticeship standard; the crosswalks (``taxonomy.crosswalks``) fill
+    the alignment columns (name = the code, URL when the other framework has one). Occupation
+    columns are US SOC / O*NET codes, which this UK framework does not carry: left empty.
+    """
+    uris = SkosUris(base, framework.version)
+    category_names = {category.slug: category.name for category in framework.categories}
+    found = {skill.slug: alignments(skill) for skill in framework.skills}
+    count = max((len(items) for items in found.values()), default=0) or 1
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*RSD_COLUMNS, *_alignment_columns(count)])
+    for skill in framework.skills:
+        crosswalks = skill.crosswalks
+        row: list[str] = [
+            uris.skill(skill.slug),
+            skill.label,
+            framework.title,
+            skill.description,
+            category_names.get(skill.category, ""),
+            LIST_SEPARATOR.join(skill.alt_labels),
+            (crosswalks.apprenticeship if crosswalks else None) or "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+        for alignment in found[skill.slug]:
+            row += [alignment.code, alignment.url or "", alignment.framework]
+        row += [""] * (len(RSD_COLUMNS) + 3 * count - len(row))
+        writer.writerow(row)
+    return buffer.getvalue()

@@ -9,7 +9,7 @@ as a spreadsheet); to anyone else a draft is an unknown edition.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get
@@ -26,7 +26,7 @@ from api.openapi_media import documented_media_types
 from api.params import Version
 from api.responses import attachment
 from api.settings import Settings
-from taxonomy import exports
+from taxonomy import concepts, exports
 from taxonomy.model import Framework
 
 MEDIA_TYPES = {
@@ -43,7 +43,11 @@ def skos_base(settings: Settings) -> str:
     return settings.base_url + "/v1"
 
 
-def render(framework: Framework, format: str, base: str, previous_version: str | None) -> bytes:
+def render(
+    framework: Framework, format: str, base: str, previous_version: str | None, layout: str = "columns"
+) -> bytes:
+    if format == "csv" and layout == "rsd":
+        return concepts.skills_rsd_csv(framework, base).encode()
     if format == "json":
         return exports.to_json(framework)
     if format == "yaml":
@@ -73,6 +77,12 @@ class FrameworkExportController(Controller):
         store: NamedDependency[FrameworkStore],
         db_session: NamedDependency[AsyncSession],
         format: Annotated[ExportFormat, QueryParameter(description="json, yaml, csv or skos.")] = "json",
+        layout: Annotated[
+            Literal["columns", "rsd"],
+            QueryParameter(
+                description="CSV only: our columns, or the Rich Skill Descriptor (RSD) import layout."
+            ),
+        ] = "columns",
     ) -> Response[bytes]:
         stored = await editing.readable(request, db_session, version)
         previous = await editing.based_on(db_session, store, version)
@@ -82,5 +92,6 @@ class FrameworkExportController(Controller):
             format,
             skos_base(request.app.state.settings),
             previous.version if previous else None,
+            layout,
         )
         return attachment(body, MEDIA_TYPES[format], f"{stored.framework.id}-{version}.{SUFFIXES[format]}")

@@ -255,3 +255,27 @@ def test_a_draft_resolves_for_its_editor_only_and_has_no_page(
     ) in g
     assert_problem(client.get(path, headers={"Accept": "text/html", **editor}), 406)
     assert msgspec.json.decode(client.get(path, headers=editor).content)["slug"] == "bid-writing"
+
+
+def test_the_skills_csv_in_the_rich_skill_descriptor_layout(client: TestClient) -> None:  # type: ignore[type-arg]
+    response = client.get("/v1/frameworks/2026.1/export", params={"format": "csv", "layout": "rsd"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    reader = csv.DictReader(io.StringIO(response.text))
+    assert reader.fieldnames is not None
+    assert reader.fieldnames[:4] == ["Canonical URL", "RSD Name", "Authors", "Skill Statement"]
+    assert reader.fieldnames[14:17] == ["Alignment Name", "Alignment URL", "Alignment Framework"]
+    rows = {row["RSD Name"]: row for row in reader}
+    assert len(rows) == 62
+    project = rows["Project management"]
+    # The canonical URL is the concept's resolvable URI; crosswalks fill the alignment columns.
+    assert project["Canonical URL"] == f"{BASE}/skills/project-management"
+    assert (
+        client.get(project["Canonical URL"].removeprefix("http://127.0.0.1:8000"), headers=LD).status_code
+        == 200
+    )
+    assert project["Standards"] == "ST0310"
+    aligned = {
+        (project[f"{prefix} Framework"], project[f"{prefix} Name"]) for prefix in ("Alignment", "Alignment 2")
+    }
+    assert aligned == {("SFIA", "PRMG"), ("Apprenticeship standard", "ST0310")}
+    assert_problem(client.get("/v1/frameworks/2026.1/export", params={"format": "csv", "layout": "xml"}), 400)
