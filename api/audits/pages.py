@@ -12,6 +12,7 @@ status, so the request's transaction is rolled back and nothing is written; a st
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Annotated, Any
 
@@ -43,6 +44,7 @@ from api.needs import service as needs
 from api.params import AuditId, GssCode, MemberRef
 from api.preconditions import PreconditionFailed
 from api.responses import attachment
+from api.rounds import service as rounds
 from api.web.render import page
 from api.web.sessions import SIGNED_IN, SignedIn
 from taxonomy.index import FrameworkIndex
@@ -139,6 +141,7 @@ class TeamPages(Controller):
             )
         context = {
             "council": council,
+            "due": await rounds.due_items(db_session, code, dt.datetime.now(dt.UTC).date()),
             "audits": rows,
             "total": total,
             "profiles": profiles,
