@@ -16,7 +16,9 @@ with no sharing council, so the list itself reveals nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from fractions import Fraction
+from itertools import combinations
 
 import msgspec
 
@@ -105,6 +107,85 @@ def _suppressed(members: Mapping[str, Sequence[str]], threshold: int) -> set[str
         hidden.add(key)
         remainder += size
     return hidden
+
+
+def disclosive(groups: Mapping[str, Collection[str]], threshold: int = SUPPRESSION_THRESHOLD) -> bool:
+    """Whether published figures for ``groups`` (councils per group) let fewer than ``threshold``
+    councils be isolated by adding and subtracting groups (any rational combination).
+
+    Every combination of the groups' indicator vectors is constant on their Venn regions (the
+    "atoms": councils in exactly the same groups). A combination that is non-zero only on atoms
+    holding 1 to ``threshold − 1`` councils in all exists exactly when dropping those atoms' columns
+    lowers the rank of the groups × atoms matrix. For a partition plus its total this is the sector
+    view's remainder rule; for overlapping groups (a benchmark's type, region, combined authority,
+    neighbours and all) it also catches differences such as "region minus neighbours".
+    """
+    keys = [key for key in groups if groups[key]]
+    if not keys:
+        return False
+    regions: dict[frozenset[str], int] = {}
+    for council in set().union(*(groups[key] for key in keys)):
+        signature = frozenset(key for key in keys if council in groups[key])
+        regions[signature] = regions.get(signature, 0) + 1
+    atoms = list(regions)
+    matrix = [[Fraction(int(key in atom)) for atom in atoms] for key in keys]
+    full = _rank(matrix)
+    small = [n for n, atom in enumerate(atoms) if regions[atom] < threshold]
+    for size in range(1, threshold):
+        for chosen in combinations(small, size):
+            if not 0 < sum(regions[atoms[n]] for n in chosen) < threshold:
+                continue
+            rest = [[row[n] for n in range(len(atoms)) if n not in chosen] for row in matrix]
+            if _rank(rest) < full:
+                return True
+    return False
+
+
+def suppressed_groups(
+    groups: Mapping[str, Collection[str]], threshold: int = SUPPRESSION_THRESHOLD
+) -> set[str]:
+    """Primary suppression (fewer than ``threshold``), then complementary suppression of the
+    smallest shown groups (ties: key) until no combination of the shown ones is :func:`disclosive`.
+
+    Decided over every group a requester could ask for, whichever one they ask for, so asking for
+    each in turn shows nothing more than asking for all at once."""
+    hidden = {key for key, members in groups.items() if len(members) < threshold}
+    while True:
+        shown = {key: members for key, members in groups.items() if key not in hidden}
+        if not disclosive(shown, threshold):
+            return hidden
+        hidden.add(min(shown, key=lambda key: (len(shown[key]), key)))
+
+
+def _rank(matrix: list[list[Fraction]]) -> int:
+    """Rank by Gaussian elimination over the rationals (exact; the matrices are a few by a few dozen)."""
+    rows = [list(row) for row in matrix]
+    rank = 0
+    columns = len(rows[0]) if rows else 0
+    for column in range(columns):
+        pivot = next((n for n in range(rank, len(rows)) if rows[n][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for n in range(len(rows)):
+            if n != rank and rows[n][column] != 0:
+                factor = rows[n][column] / rows[rank][column]
+                rows[n] = [a - factor * b for a, b in zip(rows[n], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def shares_group(
+    key: str,
+    label: str,
+    rows: Sequence[RequirementRow],
+    members: Sequence[str],
+    rags: Mapping[str, Mapping[tuple[str, int], Rag]],
+    suppressed: bool,
+) -> SectorGroup:
+    """One group's shares red/amber/green per row (or a suppressed group): the sector view's and
+    the benchmark's (DESIGN §2.10) one way of publishing a group."""
+    return _group(key, label, rows, members, rags, suppressed)
 
 
 def _group(
