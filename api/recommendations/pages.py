@@ -122,6 +122,7 @@ class RecommendationPages(Controller):
             "audit_id": audit,
             "needs_id": needs,
             "neighbours": None,
+            "not_sharing": None,
             "errors": [],
         }
         status = 200
@@ -133,7 +134,8 @@ class RecommendationPages(Controller):
                 context["errors"], status = refusal(exc, "needs"), exc.status_code
             else:
                 _, index = await store.resolve(db_session, chosen.framework_version)
-                context["neighbours"] = views.neighbours(index, found)
+                context["neighbours"] = views.neighbours(index, found.neighbours)
+                context["not_sharing"] = found.reason
         return page(request, "recommendations/joint_working.html", context, status_code=status)
 
     @get("/audits/{audit_id:uuid}/members/{reference:str}/pathway", operation_id="getPathwayPage")

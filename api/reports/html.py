@@ -21,6 +21,8 @@ import msgspec
 
 from api.analysis.gaps import GapAnalysis
 from api.analysis.model import TeamMember
+from api.benchmarks.chart import Series, line_chart, render_svg
+from api.benchmarks.schemas import Trend
 from api.recommendations.schemas import Recommendations
 from taxonomy.index import FrameworkIndex
 from taxonomy.model import Category, Skill
@@ -138,7 +140,11 @@ def render_report(
     team: Sequence[TeamMember],
     analysis: GapAnalysis,
     recommendations: RecommendationSummary | None = None,
+    advice: Recommendations | None = None,
+    trend: Trend | None = None,
 ) -> str:
+    """The page; ``advice`` adds the joint working section (issue 18: forms, joint cohorts, which
+    neighbour can host a placement), ``trend`` the readiness over every audit on the edition."""
     parts = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -157,12 +163,82 @@ def render_report(
     if recommendations is not None and recommendations.lines:
         items = "".join(f"<li>{escape(line)}</li>" for line in recommendations.lines)
         parts.append(f"<h2>Recommendations</h2><ul id='recommendations'>{items}</ul>")
+    if advice is not None:
+        parts.append(_joint_working(index, advice))
+    if trend is not None:
+        parts.append(_trend(context.council, trend))
     parts.append(
         "<p class='note'>Readiness weighs each requirement by importance (essential 3, important 2, "
         "desirable 1) and counts how much of its headcount is covered. RED: nobody has the level; AMBER: "
         "fewer than needed, or a single person on an essential skill; GREEN: covered.</p></body></html>"
     )
     return "".join(parts)
+
+
+def _joint_working(index: FrameworkIndex, advice: Recommendations) -> str:
+    """DESIGN §2.4 for the manager: who can help with what, in which forms, and joint cohorts."""
+    if advice.joint_working_reason is not None:
+        return f"<h2>Joint working</h2><p id='joint-working'>{escape(advice.joint_working_reason)}</p>"
+    if not advice.joint_working:
+        return (
+            "<h2>Joint working</h2><p id='joint-working'>No neighbouring council that shares has an audit "
+            "on this edition, or none can help with these gaps.</p>"
+        )
+    blocks = []
+    for neighbour in advice.joint_working:
+        items = [
+            f"<li>{heading} {escape(_label(index, s.skill))} at level {s.level}: "
+            f"{escape(', '.join(s.forms))}</li>"
+            for heading, skills in (
+                ("They can help with", neighbour.can_help),
+                ("You can help them with", neighbour.we_can_help),
+                ("A need you share:", neighbour.common_needs),
+            )
+            for s in skills
+        ]
+        items += [
+            f"<li>Joint cohort: <b>{escape(c.title)}</b> for {escape(_label(index, c.skill))} "
+            f"(minimum {c.min_cohort}): {escape(c.note)}</li>"
+            for c in neighbour.joint_cohorts
+        ]
+        blocks.append(f"<h3>{escape(neighbour.name)}</h3><ul>{''.join(items)}</ul>")
+    hosts = "".join(
+        f"<li>{escape(h.member)}: {escape(h.kind)} in {escape(_label(index, h.skill))} with "
+        f"{escape(', '.join(h.names))}</li>"
+        for h in advice.placement_hosts
+    )
+    if hosts:
+        blocks.append(f"<h3>Placements a neighbour can host</h3><ul id='placement-hosts'>{hosts}</ul>")
+    return f"<h2>Joint working</h2><div id='joint-working'>{''.join(blocks)}</div>"
+
+
+def _trend(council: str, trend: Trend) -> str:
+    """Readiness over every audit on the edition (DESIGN §2.10): the chart and its data as a table."""
+    if not trend.points:
+        return ""
+    labels = [p.audit_date.isoformat() for p in trend.points]
+    chart = line_chart(labels, [Series(name="Readiness", values=[p.readiness for p in trend.points])])
+    first, last = trend.points[0], trend.points[-1]
+    svg = render_svg(
+        chart,
+        f"{council}: readiness over time",
+        f"Readiness across {len(trend.points)} audit(s), from {first.readiness}% on "
+        f"{first.audit_date.isoformat()} to {last.readiness}% on {last.audit_date.isoformat()}.",
+        "report-trend",
+    )
+    rows = "".join(
+        f"<tr><td>{p.audit_date.isoformat()}</td><td>{escape(p.title)}</td><td>{p.members}</td>"
+        f"<td>{p.readiness:.1f}%</td><td>{p.counts.red}</td><td>{p.counts.amber}</td><td>{p.counts.green}</td></tr>"
+        for p in trend.points
+    )
+    header = (
+        "<tr><th>Date</th><th>Audit</th><th>Members</th><th>Readiness</th><th>Red</th><th>Amber</th>"
+        "<th>Green</th></tr>"
+    )
+    return (
+        f"<h2>Readiness over time</h2>{svg}"
+        f"<table id='trend-table'><thead>{header}</thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _summary(analysis: GapAnalysis, members: int) -> str:

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.analysis.gaps import analyse
+from api.benchmarks.service import council_trend
 from api.db.models import Council
 from api.framework.store import FrameworkStore
 from api.needs import service as needs
@@ -36,8 +37,9 @@ async def build_report(
         generated=dt.datetime.now(dt.UTC),
     )
     analysis = analyse(inputs.rows, inputs.team, inputs.edition.roles)
-    summary = None
+    summary = advice = None
     if budget_gbp is not None and budget_days is not None:
         advice = await advise(session, council, inputs, budget_gbp, budget_days)
         summary = summarise(advice, inputs.edition)
-    return render_report(context, inputs.edition, inputs.team, analysis, summary)
+    trend = await council_trend(session, store, council, needs_id, {inputs.audit.id: inputs.team})
+    return render_report(context, inputs.edition, inputs.team, analysis, summary, advice, trend)

@@ -116,7 +116,17 @@ def test_joint_working_with_a_sharing_neighbour_reveals_no_people(
         ),
         404,
     )
+    # Reciprocity (DESIGN §2.4, issue 18): Newcastle does not share, so it sees nobody, only why.
+    closed = recommend(client, keys["newcastle"], audit_id, needs_id, 0, 0).json()
+    assert closed["joint_working"] == [] and closed["joint_cohorts"] == []
+    assert "sharing goes both ways" in closed["joint_working_reason"]
+    client.put(
+        f"/v1/councils/{NEWCASTLE}/sharing",
+        json={"share_capability": True},
+        headers=bearer(keys["newcastle"]),
+    )
     response = recommend(client, keys["newcastle"], audit_id, needs_id, 0, 0)
+    assert response.json()["joint_working_reason"] is None
     suggestions = response.json()["joint_working"]
     assert [s["gss"] for s in suggestions] == [GATESHEAD]
     gates = suggestions[0]
@@ -131,13 +141,56 @@ def test_joint_working_with_a_sharing_neighbour_reveals_no_people(
     assert '"covered"' not in str(suggestions) and "headcount" not in str(suggestions)
 
 
+NORTH_EAST_CA = "E47000014"
+CAMBRIDGESHIRE, CAMBRIDGE = "E10000003", "E07000008"
+
+
+def test_counties_and_combined_authorities_are_candidates(client: TestClient, keys: dict[str, str]) -> None:
+    """DESIGN §2.4 (issue 18): a council's combined authority and county council are joint-working
+    candidates for it, and their member councils for them; all must share."""
+    admin = keys["admin"]
+    experts = {"X-1": ("ed-officer", {"bid-writing": 4}), "X-2": ("ed-officer", {"bid-writing": 3})}
+    needy = {"Y-1": ("ed-officer", {"bid-writing": 1})}
+    made = {}
+    for gss, team in (
+        (NEWCASTLE, needy),
+        (NORTH_EAST_CA, experts),
+        (CAMBRIDGE, needy),
+        (CAMBRIDGESHIRE, experts),
+    ):
+        made[gss] = council_with_team(client, admin, gss, team, BIDS)
+        assert (
+            client.put(
+                f"/v1/councils/{gss}/sharing", json={"share_capability": True}, headers=bearer(admin)
+            ).status_code
+            == 200
+        )
+
+    def partners(gss: str) -> list[str]:
+        audit_id, needs_id = made[gss]
+        response = client.get(
+            f"/v1/councils/{gss}/audits/{audit_id}/recommendations",
+            params={"needs": needs_id, "budget_gbp": 0, "budget_days": 0},
+            headers=bearer(admin),
+        )
+        assert response.status_code == 200, response.text
+        return [s["gss"] for s in response.json()["joint_working"]]
+
+    assert partners(NEWCASTLE) == [NORTH_EAST_CA]  # its combined authority can help
+    assert partners(NORTH_EAST_CA) == [NEWCASTLE]  # and a member council for the authority
+    assert partners(CAMBRIDGE) == [CAMBRIDGESHIRE]  # its county council
+    assert partners(CAMBRIDGESHIRE) == [CAMBRIDGE]
+
+
 def test_learning_sets_across_councils(client: TestClient, keys: dict[str, str]) -> None:
     for gss, key, prefix in ((NEWCASTLE, "newcastle", "N"), (GATESHEAD, "gateshead", "G")):
         team = {f"{prefix}-{n}": ("ed-officer", {"bid-writing": n % 2}) for n in range(7)}
         team[f"{prefix}-EXPERT"] = ("senior-ed-officer", {"bid-writing": 4})
         council_with_team(client, keys[key], gss, team, BIDS)
     body = {"topic": "bid-writing", "councils": [NEWCASTLE, GATESHEAD]}
-    plan = client.post("/v1/learning-sets/plan", json=body, headers=bearer(keys["admin"])).json()["plan"]
+    answer = client.post("/v1/learning-sets/plan", json=body, headers=bearer(keys["admin"])).json()
+    assert answer["framework_version"] == "2026.1", "the edition the councils' audits are on"
+    plan = answer["plan"]
     placed = [(m["council"], m["reference"]) for s in plan["sets"] for m in s["members"]]
     assert len(placed) == len(set(placed)) == 14
     for learning_set in plan["sets"]:

@@ -34,7 +34,7 @@ LATER = {
 
 
 def teams(base_url: str, keys: dict[str, str]) -> tuple[str, str]:
-    """Newcastle's earlier and later audits; Gateshead, sharing, with bid writers to spare."""
+    """Newcastle's earlier and later audits; Gateshead with bid writers to spare; both share."""
     with httpx.Client(base_url=base_url) as client:
         earlier = team_audit(client, keys["newcastle"], EARLIER, date="2026-04-01")  # type: ignore[arg-type]
         later = team_audit(client, keys["newcastle"], LATER, date="2026-10-01")  # type: ignore[arg-type]
@@ -46,6 +46,13 @@ def teams(base_url: str, keys: dict[str, str]) -> tuple[str, str]:
             headers=bearer(keys["gateshead"]),
         )
         assert shared.status_code == 200, shared.text
+        # Sharing goes both ways (DESIGN §2.4, issue 18): Newcastle shares too, or it sees nobody.
+        ours = client.put(
+            f"/v1/councils/{NEWCASTLE}/sharing",
+            json={"share_capability": True},
+            headers=bearer(keys["newcastle"]),
+        )
+        assert ours.status_code == 200, ours.text
     return earlier, later
 
 
