@@ -49,3 +49,16 @@ def framework_export(backend: Backend, version: str, file_format: str, output: P
     content = backend.export_framework(version, file_format)
     output.write_bytes(content)
     click.echo(f"wrote {output} ({len(content)} bytes)", err=True)
+
+
+@framework.command("diff")
+@click.argument("version")
+@click.argument("other")
+@connection_options
+def framework_diff(backend: Backend, version: str, other: str) -> None:
+    """Print what changed from edition VERSION to OTHER as CSV: one row per change (kind, change,
+    item, from, field, before, after), as ``GET /v1/frameworks/{version}/diff/{other}`` with
+    ``Accept: text/csv`` answers."""
+    from taxonomy.diff import to_csv
+
+    click.echo(to_csv(backend.framework_diff(version, other)), nl=False)
