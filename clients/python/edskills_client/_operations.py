@@ -298,6 +298,140 @@ class Operations:
         """The audit as a wide spreadsheet (bytes) that imports back exactly."""
         return Call(bytes, query={"format": format})
 
+    # --- self-assessment rounds (issue 17) -------------------------------------------------------
+
+    @operation("openRound", "POST", "/v1/councils/{code}/audits/{audit_id}/rounds")
+    def open_round(code: str, audit_id: Id, round: models.RoundCreate | Body) -> Call[models.RoundOpened]:
+        """Open a round; the members' links come back once (only their hashes are kept)."""
+        return Call(models.RoundOpened, json=round)
+
+    @operation("listRounds", "GET", "/v1/councils/{code}/audits/{audit_id}/rounds")
+    def list_rounds(
+        code: str, audit_id: Id, *, limit: int | None = None, offset: int | None = None
+    ) -> Call[models.RoundPage]:
+        return Call(models.RoundPage, query={"limit": limit, "offset": offset})
+
+    @operation("getRound", "GET", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}")
+    def get_round(code: str, audit_id: Id, round_id: Id) -> Call[models.RoundOut]:
+        return Call(models.RoundOut)
+
+    @operation("closeRound", "POST", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/close")
+    def close_round(
+        code: str, audit_id: Id, round_id: Id, *, if_match: str | None = None
+    ) -> Call[models.RoundOut]:
+        """Stop submissions; with a cycle, schedule the next review (``next_audit_id``)."""
+        return Call(models.RoundOut)
+
+    @operation("issueRoundLinks", "POST", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/links")
+    def issue_round_links(
+        code: str, audit_id: Id, round_id: Id, members: Sequence[str] | None = None
+    ) -> Call[models.LinkList]:
+        """Fresh links for ``members`` (default all); each one's earlier link stops working."""
+        return Call(models.LinkList, json={"members": list(members) if members is not None else None})
+
+    @operation(
+        "revokeRoundLink",
+        "POST",
+        "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/links/{reference}/revoke",
+    )
+    def revoke_round_link(code: str, audit_id: Id, round_id: Id, reference: str) -> Call[None]:
+        """The member's link answers 410 from now on."""
+        return Call(NoContent)
+
+    @operation(
+        "emailRoundLinks", "POST", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/links/email"
+    )
+    def email_round_links(
+        code: str,
+        audit_id: Id,
+        round_id: Id,
+        *,
+        members: Sequence[str] | None = None,
+        emails: Mapping[str, str] | None = None,
+    ) -> Call[models.MailResult]:
+        """Email fresh links (the service's SMTP server); ``emails`` records addresses first."""
+        body = {"members": list(members) if members is not None else None, "emails": dict(emails or {})}
+        return Call(models.MailResult, json=body)
+
+    @operation("remindRound", "POST", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/reminders")
+    def remind_round(
+        code: str,
+        audit_id: Id,
+        round_id: Id,
+        *,
+        members: Sequence[str] | None = None,
+        emails: Mapping[str, str] | None = None,
+    ) -> Call[models.MailResult]:
+        """Email a reminder with a fresh link to members who have not submitted."""
+        body = {"members": list(members) if members is not None else None, "emails": dict(emails or {})}
+        return Call(models.MailResult, json=body)
+
+    @operation("getRoundReview", "GET", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/review")
+    def round_review(code: str, audit_id: Id, round_id: Id) -> Call[models.RoundReview]:
+        return Call(models.RoundReview)
+
+    @operation("verifyRound", "POST", "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/verify")
+    def verify_round(
+        code: str,
+        audit_id: Id,
+        round_id: Id,
+        *,
+        members: Sequence[str] | None = None,
+        skills: Sequence[str] | None = None,
+    ) -> Call[models.VerifyResult]:
+        """Accept self levels as verified: ``members`` (default: all who submitted), ``skills`` (all)."""
+        body = {
+            "members": list(members) if members is not None else None,
+            "skills": list(skills) if skills is not None else None,
+        }
+        return Call(models.VerifyResult, json=body)
+
+    @operation(
+        "setManagerLevels",
+        "PUT",
+        "/v1/councils/{code}/audits/{audit_id}/rounds/{round_id}/members/{reference}/levels",
+    )
+    def set_manager_levels(
+        code: str, audit_id: Id, round_id: Id, reference: str, levels: Sequence[models.LevelIn | Body]
+    ) -> Call[models.LevelsResult]:
+        return Call(models.LevelsResult, json={"levels": list(levels)})
+
+    @operation(
+        "getAssessmentHistory", "GET", "/v1/councils/{code}/audits/{audit_id}/members/{reference}/history"
+    )
+    def assessment_history(
+        code: str,
+        audit_id: Id,
+        reference: str,
+        *,
+        skill: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> Call[models.HistoryPage]:
+        return Call(models.HistoryPage, query={"skill": skill, "limit": limit, "offset": offset})
+
+    @operation("listDue", "GET", "/v1/councils/{code}/due")
+    def due(code: str, *, on: date | None = None) -> Call[models.DueList]:
+        """Open and overdue rounds, and reviews a cycle scheduled."""
+        return Call(models.DueList, query={"on": on.isoformat() if on else None})
+
+    @operation("getSelfAssessment", "GET", "/v1/self-assessment/{token}")
+    def self_assessment(token: str) -> Call[models.SelfAssessmentOut]:
+        """A member's own form, by their link's token (no key needed)."""
+        return Call(models.SelfAssessmentOut)
+
+    @operation("saveSelfAssessmentDraft", "PUT", "/v1/self-assessment/{token}")
+    def save_self_assessment_draft(
+        token: str, answers: Sequence[models.AnswerIn | Body]
+    ) -> Call[models.SelfAssessmentOut]:
+        return Call(models.SelfAssessmentOut, json={"answers": list(answers)})
+
+    @operation("submitSelfAssessment", "POST", "/v1/self-assessment/{token}/submit")
+    def submit_self_assessment(
+        token: str, answers: Sequence[models.AnswerIn | Body]
+    ) -> Call[models.SelfAssessmentOut]:
+        return Call(models.SelfAssessmentOut, json={"answers": list(answers)})
+
     # --- needs, gaps, progress, report ----------------------------------------------------------
 
     @operation("listNeeds", "GET", "/v1/councils/{code}/needs")
