@@ -37,6 +37,7 @@ from api.params import Version
 from api.preconditions import PreconditionFailed, PreconditionRequired
 from api.web.render import page
 from api.web.sessions import SIGNED_IN, SignedIn
+from taxonomy.diff import diff
 from taxonomy.model import VERSION_PATTERN
 
 CHANGES_PAGE_SIZE = 50
@@ -252,11 +253,14 @@ class FrameworkEditorPages(Controller):
         report = (
             await editing.validation_report(db_session, store, stored) if stored.status == "draft" else None
         )
+        previous = await editing.based_on(db_session, store, stored.version)
         context = {
             "action": action,
-            "edition": await self._edition_out(db_session, store, stored),
+            "edition": editing.edition_out(stored, previous),
             "etag": editing.etag_of(stored),
             "report": report,
+            # What publishing changes against the latest published edition (issue 19, taxonomy.diff).
+            "diff": diff(previous, stored.framework) if previous and action == "publish" else None,
             "errors": errors or [],
             "problems": problems or [],
         }

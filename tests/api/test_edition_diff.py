@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
+from tests.accounts import create_person, sign_in_http
 from tests.api.national import DRAFT, Editor, parse_jsonld
 from tests.api.test_system import assert_problem
 from tests.conftest import bearer
@@ -113,3 +114,19 @@ def test_the_diff_of_a_draft_is_for_editors_and_of_a_published_edition_for_every
     assert_problem(client.get(f"/v1/frameworks/2026.1/diff/{DRAFT}", headers={"Accept": "image/png"}), 406)
     assert_problem(client.get("/v1/frameworks/2026.1/diff/not-a-version"), 400)
     assert client.get(f"/v1/frameworks/2026.1/diff/{DRAFT}", headers=bearer("nonsense")).status_code == 200
+
+
+def test_the_publish_confirm_page_shows_the_diff_against_the_latest_published(
+    client: TestClient,  # type: ignore[type-arg]
+    published: Editor,
+    database_url: str,
+) -> None:
+    sign_in_http(client, create_person(database_url, grants=["editor"]))
+    page = client.get(f"/app/framework/{DRAFT}/publish")
+    assert page.status_code == 200, page.text
+    assert "What changes from 2026.1" in page.text
+    assert "bid-writing → funding-bids" in page.text
+    assert "risk-reporting into project-management" in page.text
+    assert "evidence-base: description" in page.text
+    retire = client.get("/app/framework/2026.1/retire")
+    assert retire.status_code == 200 and "What changes" not in retire.text
