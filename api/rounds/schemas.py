@@ -77,7 +77,7 @@ class RoundPage(msgspec.Struct, kw_only=True):
     offset: int
 
 
-class IssuedLink(msgspec.Struct, kw_only=True):
+class MemberLink(msgspec.Struct, kw_only=True):
     """A member's link, shown once: only its hash is kept, so a lost link is re-issued, not recovered."""
 
     reference: str
@@ -87,9 +87,14 @@ class IssuedLink(msgspec.Struct, kw_only=True):
     valid_until: dt.datetime
 
 
+IssuedLink = MemberLink
+"""Former name (K's pages import it); ``MemberLink`` avoids a clash with the people slice's
+``IssuedLink`` in the OpenAPI components."""
+
+
 class RoundOpened(msgspec.Struct, kw_only=True):
     round: RoundOut
-    links: list[IssuedLink]
+    links: list[MemberLink]
 
 
 class LinksRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -98,7 +103,7 @@ class LinksRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class LinkList(msgspec.Struct, kw_only=True):
-    items: list[IssuedLink]
+    items: list[MemberLink]
 
 
 class MailRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -46,7 +46,7 @@ from api.rounds.schemas import (
     CategoryForm,
     DueItem,
     HistoryOut,
-    IssuedLink,
+    MemberLink,
     LevelIn,
     LevelText,
     MailRefusal,
@@ -273,7 +273,7 @@ async def open_round(
     *,
     actor: str,
     today: dt.date | None = None,
-) -> tuple[Round, list[IssuedLink]]:
+) -> tuple[Round, list[MemberLink]]:
     """Open a round (all checks first: a refusal writes nothing) and issue every included member's
     link, returned once."""
     today = today or _now().date()
@@ -476,10 +476,10 @@ async def _revoke(session: AsyncSession, rnd: Round, member_ids: Iterable[int]) 
 
 async def _issue(
     session: AsyncSession, settings: Settings, rnd: Round, pairs: Sequence[tuple[RoundMember, Member]]
-) -> list[IssuedLink]:
+) -> list[MemberLink]:
     await _revoke(session, rnd, [member.id for _, member in pairs])
     until = rules.valid_until(rnd.due_date, settings.round_grace_days)
-    issued: list[IssuedLink] = []
+    issued: list[MemberLink] = []
     now = _now()
     for round_member, member in pairs:
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -487,7 +487,7 @@ async def _issue(
             RoundLink(token_hash=hash_token(token), round_id=rnd.id, member_id=member.id, created_at=now)
         )
         issued.append(
-            IssuedLink(
+            MemberLink(
                 reference=member.reference,
                 display_name=member.display_name,
                 email=round_member.email,
@@ -506,7 +506,7 @@ def _require_open(rnd: Round) -> None:
 
 async def issue_links(
     session: AsyncSession, settings: Settings, audit: Audit, rnd: Round, members: Sequence[str] | None
-) -> list[IssuedLink]:
+) -> list[MemberLink]:
     """Fresh links for the members named (default all in the round); each one's earlier link stops
     working. Shown once: only hashes are kept."""
     _require_open(rnd)
@@ -522,7 +522,7 @@ async def revoke_link(session: AsyncSession, audit: Audit, rnd: Round, reference
 LINKS_CSV_HEADER: Final = ("reference", "display_name", "email", "link", "valid_until")
 
 
-def links_csv(links: Sequence[IssuedLink]) -> bytes:
+def links_csv(links: Sequence[MemberLink]) -> bytes:
     """A mail-merge CSV of the links (formula-escaped like every CSV the service writes)."""
     return write_csv(
         [
@@ -541,7 +541,7 @@ def links_csv(links: Sequence[IssuedLink]) -> bytes:
     )
 
 
-def _round_mail(link: IssuedLink, rnd: Round, council: str, *, reminder: bool) -> mail.Mail:
+def _round_mail(link: MemberLink, rnd: Round, council: str, *, reminder: bool) -> mail.Mail:
     greeting = link.display_name or link.reference
     first = (
         f"A reminder: {council} has asked you to assess your own skills for “{rnd.title}”, and we have "
