@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import os
 import re
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
@@ -26,7 +27,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from api.settings import Settings
 from tests.accounts import create_person, sign_in_browser
-from tests.browser.test_team_pages import screenshot
+from tests.browser.test_team_pages import SCREENSHOTS, screenshot
 from tests.conftest import NEWCASTLE, bearer, run_async
 from tests.serving import free_port
 
@@ -148,6 +149,16 @@ def answer_every_skill(page: Page, *, evidence: str) -> None:
             group.get_by_label("2 Working", exact=True).check()
 
 
+def first_screens(page: Page, name: str, height: int = 1600) -> None:
+    """The top of a long page (``docs/screenshots/<name>.png``) when ``EDSKILLS_SCREENSHOTS=1``:
+    the member's form at phone width is some twenty screens tall."""
+    if os.environ.get("EDSKILLS_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"] if page.viewport_size else 375
+        clip = {"x": 0, "y": 0, "width": width, "height": height}
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip=clip)
+
+
 def readiness(page: Page) -> float:
     return float(page.locator(".readiness__number").first.inner_text().rstrip("%"))
 
@@ -259,7 +270,7 @@ def test_a_team_of_eight_completes_a_round_from_emailed_links_and_the_next_revie
             if position == 0:
                 check_accessibility(member_page)
                 assert fits_the_phone(member_page)
-                screenshot(member_page, "self-assessment-phone")
+                first_screens(member_page, "self-assessment-phone")
             if not javascript:
                 check_accessibility(member_page)
         finally:
@@ -288,7 +299,7 @@ def test_a_team_of_eight_completes_a_round_from_emailed_links_and_the_next_revie
     expect(flagged).to_contain_text("Led the 2026 UKSPF business support bid.")
     expect(edo1.get_by_text("Would like to develop this")).to_have_count(1)
     check_accessibility(page)
-    screenshot(page, "round-review")
+    first_screens(page, "round-review", 1800)
 
     # Verify one, then the ticked ones, then everyone.
     edo1.get_by_role("button", name="Verify EDO-01's own levels").click()
