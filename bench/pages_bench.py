@@ -15,6 +15,7 @@ comes from the gap analysis; it also lists the audits and profiles); the team ma
 from __future__ import annotations
 
 import asyncio
+import datetime
 import re
 import time
 import uuid
@@ -162,6 +163,7 @@ async def measure(url: str, index: FrameworkIndex) -> list[tuple[str, float, str
     results = []
     async with AsyncTestClient(app=_app(url)) as client:
         await _sign_in(client, email)
+        pairs += await _round_pairs(client, bearer, small)
         for name, page, json_name, json_path in pairs:
             results.append((name, await _p95(client, page), json_name, await _p95(client, json_path, bearer)))
         large = (await _fill(url, index, [LARGE_TEAM]))[0][LARGE_TEAM]
@@ -174,6 +176,38 @@ async def measure(url: str, index: FrameworkIndex) -> list[tuple[str, float, str
             )
         )
     return results
+
+
+async def _round_pairs(
+    client: AsyncTestClient[Any], bearer: dict[str, str], audit: str
+) -> list[tuple[str, str, str, str]]:
+    """Issue 17: a round on the small team, every member's form submitted at level 2 through the
+    JSON form; then the review page and one member's form, each beside its JSON twin."""
+    rounds = f"/v1/councils/{COUNCIL}/audits/{audit}/rounds"
+    due = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+    opened = await client.post(rounds, json={"title": "Bench round", "due_date": due}, headers=bearer)
+    assert opened.status_code == 201, opened.text
+    round_id = opened.json()["round"]["id"]
+    tokens = [link["link"].rsplit("/", 1)[1] for link in opened.json()["links"]]
+    for token in tokens:
+        form = (await client.get(f"/v1/self-assessment/{token}")).json()
+        answers = [
+            {"skill": skill["slug"], "level": 2}
+            for category in form["categories"]
+            for skill in category["skills"]
+        ]
+        sent = await client.post(f"/v1/self-assessment/{token}/submit", json={"answers": answers})
+        assert sent.status_code == 200, sent.text
+    app = f"/app/councils/{COUNCIL}/audits/{audit}/rounds/{round_id}"
+    return [
+        (f"round review, {SMALL_TEAM} members", f"{app}/review", "review", f"{rounds}/{round_id}/review"),
+        (
+            "member's self-assessment form",
+            f"/app/self-assessment/{tokens[6]}",
+            "self-assessment",
+            f"/v1/self-assessment/{tokens[6]}",
+        ),
+    ]
 
 
 def run() -> str:
