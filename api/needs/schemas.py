@@ -36,7 +36,8 @@ class NeedsCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class NeedsUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
     title: Title | None = None
-    horizon: dt.date | None = None
+    horizon: dt.date | msgspec.UnsetType | None = msgspec.UNSET
+    """Absent: unchanged; ``null``: cleared (a profile may have no horizon); a date: set."""
     establishment: Annotated[dict[Slug, Headcount], Meta(max_length=100)] | None = None
     scenarios: Annotated[list[Slug], Meta(max_length=20)] | None = None
     rows: Annotated[list[ScenarioRow], Meta(max_length=500)] | None = None

@@ -98,8 +98,9 @@ async def update(
     data: NeedsUpdate,
     if_match: str | None,
 ) -> NeedsProfile:
-    """Write only the fields sent; with ``If-Match`` only if the profile is still at the revision
-    the tag names, checked by the UPDATE itself (issue 12: one winner per ETag)."""
+    """Write only the fields sent (``horizon: null`` clears the horizon); with ``If-Match`` only if
+    the profile is still at the revision the tag names, checked by the UPDATE itself (issue 12: one
+    winner per ETag)."""
     what = f"needs profile {profile.id}"
     seen = expected_revision(if_match, etag("needs", profile.id, profile.revision), profile.revision, what)
     _, index = await store.resolve(session, profile.framework_version)
@@ -110,7 +111,7 @@ async def update(
     values: dict[str, object] = {}
     if data.title is not None:
         values["title"] = data.title
-    if data.horizon is not None:
+    if data.horizon is not msgspec.UNSET:
         values["horizon"] = data.horizon
     if data.establishment is not None:
         values["establishment"] = dict(data.establishment)

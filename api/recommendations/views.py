@@ -216,7 +216,10 @@ def pathway(index: FrameworkIndex, result: CareerPathway) -> Pathway:
                         skill.label,
                         f"{skill.current} → {skill.required}",
                         skill.importance,
-                        [f"{t.title} (£{t.cost_gbp:,.0f}, {t.days:g} days)" for t in skill.training],
+                        [
+                            f"{t.title} (£{t.cost_gbp:,.0f}, {t.days:g} day{'' if t.days == 1 else 's'})"
+                            for t in skill.training
+                        ],
                     )
                     for skill in step.skills_to_build
                 ],

@@ -137,3 +137,20 @@ def test_progress_review(client: TestClient, keys: dict[str, str]) -> None:
     ]
     assert (body["readiness_before"], body["readiness_after"]) == (50.0, 100.0)
     assert (body["joined"], body["left"]) == (["C"], ["B"])
+
+
+def test_a_horizon_is_cleared_by_null_and_kept_when_not_sent(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """``horizon`` absent leaves it; ``null`` clears it (a profile may have no horizon)."""
+    key = keys["newcastle"]
+    body = {"title": "Horizon", "horizon": "2028-03-31", "establishment": {"ed-officer": 1}}
+    profile = post(client, key, "/needs", body)
+    path = f"{COUNCIL}/needs/{profile['id']}"
+    kept = client.patch(path, json={"title": "Horizon kept"}, headers=bearer(key))
+    assert (kept.status_code, kept.json()["horizon"]) == (200, "2028-03-31")
+    cleared = client.patch(path, json={"horizon": None}, headers=bearer(key))
+    assert (cleared.status_code, cleared.json()["horizon"]) == (200, None)
+    assert client.get(path, headers=bearer(key)).json()["horizon"] is None
+    again = client.patch(path, json={"horizon": "2029-03-31"}, headers=bearer(key))
+    assert again.json()["horizon"] == "2029-03-31"
