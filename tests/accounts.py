@@ -8,19 +8,20 @@ then redeem the link), and signed in through the real sign-in form, over HTTP or
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.db.engine import create_engine
 from api.settings import Settings
+from tests.conftest import run_async
 
 PASSWORD = "correct horse battery staple"
+PEOPLE_TABLES = ("people", "person_grants", "person_tokens", "events")
 CSRF_FIELD_PATTERN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
 
 
@@ -64,9 +65,22 @@ def create_person(
 ) -> Credentials:
     """A person invited with ``grants`` who has set ``password`` (None: invited only)."""
     address = email or f"person-{uuid.uuid4().hex[:8]}@council.example.gov.uk"
-    # A thread of its own: Playwright's sync API keeps an event loop running in this one.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, _create(database_url, address, name, grants, password)).result()
+    return run_async(_create(database_url, address, name, grants, password))
+
+
+def set_password_through_the_page(client: Any, link: str, password: str) -> int:
+    """Open an invitation or reset ``link`` with an httpx-like ``client`` and set ``password`` through
+    the form: the form's status if it is not 200 (410 for a dead link), else the answer's (303)."""
+    path = link.split("://", 1)[1].partition("/")[2]
+    form = client.get(f"/{path}")
+    if form.status_code != 200:
+        return int(form.status_code)
+    response = client.post(
+        f"/{path}",
+        data={"password": password, "confirm_password": password, "_csrf_token": csrf_token(form.text)},
+        follow_redirects=False,
+    )
+    return int(response.status_code)
 
 
 def csrf_token(html: str) -> str:
@@ -95,3 +109,20 @@ def sign_in_browser(page: Any, person: Credentials) -> None:
     page.get_by_label("Password", exact=True).fill(person.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/app")
+
+
+async def _people_counts(url: str) -> dict[str, int]:
+    engine = create_engine(Settings.from_env({}, database_url=url), pooled=False)
+    try:
+        async with engine.connect() as connection:
+            return {
+                table: int((await connection.execute(text(f"SELECT COUNT(*) FROM {table}"))).scalar_one())
+                for table in PEOPLE_TABLES
+            }
+    finally:
+        await engine.dispose()
+
+
+def people_counts(database_url: str) -> dict[str, int]:
+    """Rows in the people tables (people, grants, links, events): to prove a refusal wrote nothing."""
+    return run_async(_people_counts(database_url))

@@ -15,15 +15,17 @@ import msgspec
 from litestar import Request
 
 from api.errors import FieldError
+from api.people import passwords, schemas
 from api.text import CONTROL_MESSAGE, contains_control
 
 FormT = TypeVar("FormT", bound=msgspec.Struct)
 
 KEY_NAME_MAX_LENGTH = 100
 """``api_keys.name`` is a String(100)."""
-EMAIL_MAX_LENGTH = 254
-PASSWORD_MAX_LENGTH = 1024
-"""Longer than any password manager makes; bounds the argon2 work one request can ask for."""
+EMAIL_MAX_LENGTH = schemas.EMAIL_MAX_LENGTH
+PASSWORD_MAX_LENGTH = passwords.MAX_LENGTH
+"""The policy's own bound (``api.people.passwords``), so the form and the service refuse the same
+passwords: longer than any password manager makes, and it bounds the argon2 work of one request."""
 
 
 class SignInForm(msgspec.Struct, kw_only=True):

@@ -9,10 +9,13 @@ page of its own, 410. Every POST here is CSRF-checked before it arrives (``api.w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import msgspec
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
@@ -47,8 +50,9 @@ DONE_MESSAGES = {
 }
 """The notice a page shows after a redirect (``?done=…``); anything else shows nothing."""
 Done = Annotated[str | None, QueryParameter(max_length=40)]
-LinkToken = Annotated[str, PathParameter(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
-"""An invitation or reset token as ``secrets.token_urlsafe`` makes them."""
+LinkToken = Annotated[str, PathParameter(max_length=500)]
+"""An invitation or reset token. Any text up to a bound: the service decides whether it is a link
+(``people.token_holder``), so a mistyped or mangled link gets the friendly 410 page, not a 400."""
 Next = Annotated[str | None, QueryParameter(max_length=2000)]
 
 SIGN_IN_RULES = {
@@ -75,6 +79,14 @@ RESET_RULES = {"email": Rule("Email address", "Enter your email address", EMAIL_
 def _settings(request: Request[Any, Any, Any]) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def _new_session(request: Request[Any, Any, Any]) -> Callable[[], AsyncSession]:
+    """A factory of sessions on the app's engine, for work after the response, when the request's
+    own session has ended."""
+    (config,) = request.app.plugins.get(SQLAlchemyPlugin).config
+    assert isinstance(config, SQLAlchemyAsyncConfig)  # api.db.engine.alchemy_config
+    return config.create_session_maker()
 
 
 def _see_other(path: str) -> Redirect:
@@ -223,19 +235,25 @@ class AccountPages(Controller):
         return page(request, "accounts/reset.html", {"errors": [], "form": EmailForm(), "sent": False})
 
     @post("/reset", operation_id="requestPasswordReset", status_code=200)
-    async def reset(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-    ) -> Template:
-        """Always the same confirmation, whether or not the address has an account."""
+    async def reset(self, request: Request[Any, Any, Any]) -> Template:
+        """Always the same confirmation, in the same time, whether or not the address has an
+        account: the link is made and emailed after the response (``people.request_reset``)."""
         form = await read_form(request, EmailForm)
         errors = check_text(msgspec.structs.asdict(form), RESET_RULES)
         if errors:
             context = {"errors": errors, "form": form, "sent": False}
             return page(request, "accounts/reset.html", context, status_code=422)
-        await people.issue_reset(
-            db_session, _settings(request), email=form.email, address=client_address(request)
+        response = page(request, "accounts/reset.html", {"errors": [], "form": EmailForm(), "sent": True})
+        # Everything after the response, for every address: only a known one has a link to write
+        # and a mail server to wait for, which would tell by the time who has an account (issue 15).
+        response.background = BackgroundTask(
+            people.request_reset,
+            _new_session(request),
+            _settings(request),
+            email=form.email,
+            address=client_address(request),
         )
-        return page(request, "accounts/reset.html", {"errors": [], "form": EmailForm(), "sent": True})
+        return response
 
     @get("/account", operation_id="getAccount", dependencies={"person": SIGNED_IN})
     async def account(

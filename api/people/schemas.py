@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Final, Literal
 
 import msgspec
+from msgspec import Meta
+
+from api.people.mail import Mail
+from api.text import SingleLine
 
 Purpose = Literal["invite", "reset"]
 PersonStatus = Literal["invited", "active", "locked"]
+EMAIL_MAX_LENGTH: Final = 254
+"""The longest email address (RFC 5321's path limit); the service, the forms and the API use it."""
+NAME_MAX_LENGTH: Final = 200
+GrantText = Annotated[
+    SingleLine,
+    Meta(
+        max_length=40,
+        description='`manager:<GSS code>`, `editor`, `analyst` or `admin` (DESIGN §1 "Person").',
+    ),
+]
+
+
+class InvitationCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``POST /v1/people/invitations``: who to invite and with which grants. Lengths and control
+    characters are refused while decoding; what a grant or an email must be is the service's rule
+    (``api.people.service.invite``), so the API, the CLI and the invite page answer alike."""
+
+    email: Annotated[SingleLine, Meta(max_length=EMAIL_MAX_LENGTH, description="Stored lower-cased.")]
+    display_name: Annotated[SingleLine, Meta(max_length=NAME_MAX_LENGTH)]
+    grants: Annotated[list[GrantText], Meta(max_length=20)]
 
 
 class IssuedLink(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,6 +48,15 @@ class IssuedLink(msgspec.Struct, frozen=True, kw_only=True):
     """Whether the mail server accepted the message (False when no ``EDSKILLS_SMTP_URL`` is set)."""
     mail_error: str | None = None
     """Why sending failed, when it was tried and failed."""
+
+
+class QueuedMail(msgspec.Struct, frozen=True, kw_only=True):
+    """A message to hand to the mail server after the response, and who to log a failure against."""
+
+    message: Mail
+    person_id: int
+    actor: str | None
+    address: str | None
 
 
 class LinkHolder(msgspec.Struct, frozen=True, kw_only=True):

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import delete, func, select, update
@@ -42,6 +42,8 @@ from api.people.passwords import (
     verify_password,
 )
 from api.people.schemas import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
     EventOut,
     EventPage,
     IssuedLink,
@@ -50,6 +52,7 @@ from api.people.schemas import (
     PersonOut,
     PersonStatus,
     Purpose,
+    QueuedMail,
 )
 from api.text import CONTROL_CHARACTERS
 
@@ -57,13 +60,14 @@ if TYPE_CHECKING:
     from api.ratelimit import RateLimiter
     from api.settings import Settings
 
-EMAIL_MAX_LENGTH: Final = 254
 EMAIL_PATTERN: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-NAME_MAX_LENGTH: Final = 200
 ROLE_GRANTS: Final = {"editor": FRAMEWORK_WRITE, "analyst": NATIONAL_READ, "admin": ADMIN}
 """Grants other than ``manager:<GSS>`` and the key scope each carries (DESIGN §1 "Person")."""
 MANAGER_GRANT: Final = re.compile("^manager:(" + GSS_PATTERN.strip("^$") + ")$")
 SET_PASSWORD_PATH: Final = "/app/set-password/"
+TOKEN_PATTERN: Final = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+"""What ``secrets.token_urlsafe`` makes (43 characters from ``_issue_token``); any other text is
+no link of ours, answered like an unknown one (issue 15: a mistyped link gets the friendly 410)."""
 SIGN_IN_REFUSED: Final = (
     "That email and password did not work. Check them and try again; after several failed tries "
     "the account is locked for a while. If you have forgotten your password, ask for a reset."
@@ -152,18 +156,17 @@ def _name_errors(display_name: str) -> list[FieldError]:
     return []
 
 
+def _not_a_grant(grant: str) -> str:
+    return f"{grant!r} is not a grant: use manager:<GSS code>, editor, analyst or admin"
+
+
 async def _grant_errors(session: AsyncSession, grants: Sequence[str], field: str) -> list[FieldError]:
     """Each grant must be one of the four kinds, and a manager's council must be in the registry."""
     errors: list[FieldError] = []
     for index, grant in enumerate(grants):
         where = field if len(grants) == 1 and field == "grant" else f"{field}[{index}]"
         if scope_for(grant) is None:
-            errors.append(
-                FieldError(
-                    field=where,
-                    message=f"{grant!r} is not a grant: use manager:<GSS code>, editor, analyst or admin",
-                )
-            )
+            errors.append(FieldError(field=where, message=_not_a_grant(grant)))
         elif (found := MANAGER_GRANT.match(grant)) and await session.get(Council, found[1]) is None:
             errors.append(FieldError(field=where, message=f"council {found[1]} is not in the registry"))
     return errors
@@ -222,6 +225,33 @@ async def _issue_token(
     return f"{settings.base_url}{SET_PASSWORD_PATH}{token}", expires_at
 
 
+def mail_configured(settings: Settings) -> bool:
+    """Whether links are emailed: both ``EDSKILLS_SMTP_URL`` and ``EDSKILLS_MAIL_FROM`` are set."""
+    return bool(settings.smtp_url and settings.mail_from)
+
+
+async def _send(settings: Settings, queued: QueuedMail) -> tuple[bool, str | None]:
+    """Hand ``queued`` to the mail server when one is configured: (sent, why not), never raised."""
+    if not settings.smtp_url or not settings.mail_from:
+        return False, None
+    try:
+        await mail.send(settings.smtp_url, settings.mail_from, queued.message)
+    except mail.MailFailed as exc:
+        return False, str(exc)
+    return True, None
+
+
+async def _log_mail_failed(session: AsyncSession, queued: QueuedMail, error: str) -> None:
+    await events.record(
+        session,
+        events.MAIL_FAILED,
+        person_id=queued.person_id,
+        actor=queued.actor,
+        address=queued.address,
+        detail={"email": queued.message.to, "subject": queued.message.subject, "error": error},
+    )
+
+
 async def _deliver(
     session: AsyncSession,
     settings: Settings,
@@ -231,22 +261,13 @@ async def _deliver(
     actor: str | None,
     address: str | None,
 ) -> tuple[bool, str | None]:
-    """Email ``message`` when a mail server is configured; a failure is logged, never raised."""
-    if not settings.smtp_url or not settings.mail_from:
-        return False, None
-    try:
-        await mail.send(settings.smtp_url, settings.mail_from, message)
-    except mail.MailFailed as exc:
-        await events.record(
-            session,
-            events.MAIL_FAILED,
-            person_id=person.id,
-            actor=actor,
-            address=address,
-            detail={"email": person.email, "subject": message.subject, "error": str(exc)},
-        )
-        return False, str(exc)
-    return True, None
+    """Email ``message`` now, in the caller's time (an admin is told whether it went); a failure
+    is logged in ``session`` as a ``mail-failed`` event, never raised: the link is not lost."""
+    queued = QueuedMail(message=message, person_id=person.id, actor=actor, address=address)
+    sent, error = await _send(settings, queued)
+    if error is not None:
+        await _log_mail_failed(session, queued, error)
+    return sent, error
 
 
 async def invite(
@@ -328,16 +349,9 @@ async def issue_reset(
     person = await person_by_email(session, email)
     if person is None:
         return None
-    link, expires_at = await _issue_token(session, settings, person, "reset", settings.reset_hours)
+    link, expires_at, message = await _reset_link(session, settings, person)
     emailed, mail_error = await _deliver(
-        session,
-        settings,
-        mail.reset_mail(
-            email=person.email, display_name=person.display_name, link=link, hours=settings.reset_hours
-        ),
-        person=person,
-        actor=actor,
-        address=address,
+        session, settings, message, person=person, actor=actor, address=address
     )
     await events.record(
         session,
@@ -359,8 +373,56 @@ async def issue_reset(
     )
 
 
+async def _reset_link(
+    session: AsyncSession, settings: Settings, person: Person
+) -> tuple[str, dt.datetime, mail.Mail]:
+    link, expires_at = await _issue_token(session, settings, person, "reset", settings.reset_hours)
+    message = mail.reset_mail(
+        email=person.email, display_name=person.display_name, link=link, hours=settings.reset_hours
+    )
+    return link, expires_at, message
+
+
+async def request_reset(
+    new_session: Callable[[], AsyncSession],
+    settings: Settings,
+    *,
+    email: str,
+    address: str | None = None,
+) -> None:
+    """Someone asks to reset their own password (``/app/reset``). Run after the response (a
+    background task of the page), so the answer takes the same time whether or not the address
+    has an account: only a known one has a link to write and a mail server to wait for (issue 15:
+    no account enumeration by timing).
+
+    The request's transaction has ended by then, so this has its own: the link and its event are
+    committed before the message carrying the link leaves, and no transaction is held open while
+    the mail server answers; a failed send is logged in one more transaction."""
+    async with new_session() as session, session.begin():
+        person = await person_by_email(session, email)
+        if person is None:
+            return
+        _link, _expires_at, message = await _reset_link(session, settings, person)
+        queued = QueuedMail(message=message, person_id=person.id, actor=person.email, address=address)
+        await events.record(
+            session,
+            events.RESET_ISSUED,
+            person_id=person.id,
+            actor=person.email,
+            address=address,
+            detail={"email": person.email, "emailed_after_response": mail_configured(settings)},
+        )
+    _sent, error = await _send(settings, queued)
+    if error is not None:
+        async with new_session() as session, session.begin():
+            await _log_mail_failed(session, queued, error)
+
+
 async def token_holder(session: AsyncSession, token: str) -> LinkHolder | None:
-    """Whose link ``token`` is, if it is still valid (unused and unexpired); None otherwise."""
+    """Whose link ``token`` is, if it is still valid (unused and unexpired); None otherwise,
+    including for any text that is not a token at all."""
+    if not TOKEN_PATTERN.match(token):
+        return None
     row = (
         await session.execute(
             select(PersonToken, Person)
@@ -596,7 +658,11 @@ async def add_grant(
 async def remove_grant(
     session: AsyncSession, *, email: str, grant: str, actor: str, address: str | None = None
 ) -> list[str]:
-    """Take a grant away (removing one they do not hold changes nothing); their grants afterwards."""
+    """Take a grant away (removing one they do not hold changes nothing); their grants afterwards.
+    Text that is no grant at all is a 422 on ``grant``; a manager grant of a council that has left
+    the registry can still be removed."""
+    if scope_for(grant) is None:
+        _raise_if([FieldError(field="grant", message=_not_a_grant(grant))])
     person = await _person_or_404(session, email)
     removed = await session.execute(
         delete(PersonGrant).where(PersonGrant.person_id == person.id, PersonGrant.grant == grant)
@@ -658,3 +724,26 @@ async def get_person(session: AsyncSession, person_id: int) -> PersonOut:
     return struct_from(
         PersonOut, person, grants=await grants_of(session, person.id), status=_status(person, _now())
     )
+
+
+async def change_grant(
+    session: AsyncSession, person_id: int, grant: str, *, give: bool, actor: str, address: str | None = None
+) -> PersonOut:
+    """Give (``add_grant``) or take away (``remove_grant``) one grant of the person with this id,
+    404 if there is none; their record afterwards. Either way twice changes nothing more."""
+    person = await get_person(session, person_id)
+    change = add_grant if give else remove_grant
+    await change(session, email=person.email, grant=grant, actor=actor, address=address)
+    return await get_person(session, person_id)
+
+
+async def reset_person(
+    session: AsyncSession, settings: Settings, person_id: int, *, actor: str, address: str | None = None
+) -> IssuedLink:
+    """An administrator's reset link for the person with this id (``issue_reset``: emailed now,
+    so the answer says whether it went); 404 if there is no such person."""
+    person = await get_person(session, person_id)
+    issued = await issue_reset(session, settings, email=person.email, actor=actor, address=address)
+    if issued is None:  # removed between the two reads
+        raise NotFound("No such person")
+    return issued

@@ -7,10 +7,13 @@ import asyncio
 import email
 import email.policy
 import re
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
 from aiosmtpd.controller import Controller
@@ -25,22 +28,27 @@ from api.people import service as people
 from api.people.mail import parse_smtp_url
 from api.people.schemas import IssuedLink
 from api.settings import Settings
-from tests.accounts import csrf_token
+from tests.accounts import create_person, csrf_token, set_password_through_the_page
 from tests.conftest import NEWCASTLE
-from tests.serving import free_port
+from tests.serving import free_port, served
 
 SENDER = "ED Skills Pathways <no-reply@skills.example.gov.uk>"
+SMTP_DELAY = 1.5
+"""How long the slow mail server takes to accept a message, in seconds."""
 LINK = re.compile(r"(http\S+/app/set-password/[A-Za-z0-9_-]+)\s")
 
 
 class Inbox:
     """An aiosmtpd handler keeping every message it is handed."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.delay = delay
+        """Seconds to think before accepting each message, like a slow or distant mail server."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
@@ -59,9 +67,9 @@ def accept_only(username: str, password: str) -> Any:
     return authenticate
 
 
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler = Inbox()
+@contextmanager
+def smtp_server(delay: float = 0.0) -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox(delay)
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -69,6 +77,12 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         yield handler, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    with smtp_server() as server:
+        yield server
 
 
 def run_service(settings: Settings, work: Any) -> Any:
@@ -106,19 +120,6 @@ def the_link(message: EmailMessage) -> str:
     found = LINK.search(body.get_content())
     assert found is not None, body.get_content()
     return found[1]
-
-
-def set_password_through_the_page(client: TestClient, link: str, password: str) -> int:  # type: ignore[type-arg]
-    path = link.split("://", 1)[1].partition("/")[2]
-    form = client.get(f"/{path}")
-    if form.status_code != 200:
-        return form.status_code
-    response = client.post(
-        f"/{path}",
-        data={"password": password, "confirm_password": password, "_csrf_token": csrf_token(form.text)},
-        follow_redirects=False,
-    )
-    return response.status_code
 
 
 def test_the_invitation_arrives_and_its_link_works_once(settings: Settings, inbox: tuple[Inbox, int]) -> None:
@@ -195,6 +196,58 @@ def test_a_failed_send_keeps_the_link_and_is_logged(settings: Settings) -> None:
     log = run_service(settings, lambda session: people.event_page(session, 10, 0))
     assert [item.kind for item in log.items] == [events.INVITED, events.MAIL_FAILED]
     assert log.items[0].detail["emailed"] is False
+
+
+def test_a_reset_answers_before_the_mail_server_does_for_known_and_unknown_addresses(
+    settings: Settings, database_url: str
+) -> None:
+    """No account enumeration by time (issue 15): only a known address has a message to send, so
+    the reset page sends it after the response. Over real HTTP (uvicorn, one keep-alive
+    connection: the send after one answer must not hold up the next request either)."""
+    someone = create_person(database_url, grants=[f"manager:{NEWCASTLE}"])
+    with smtp_server(delay=SMTP_DELAY) as (handler, port):
+        settings = msgspec.structs.replace(settings, smtp_url=f"smtp://127.0.0.1:{port}", mail_from=SENDER)
+        with served(settings) as url, httpx.Client(base_url=url, timeout=30) as browser:
+            token = csrf_token(browser.get("/app/reset").text)
+            seconds: dict[str, float] = {}
+            pages: dict[str, str] = {}
+            for label, address in (("known", someone.email), ("unknown", "nobody@council.example.gov.uk")):
+                start = time.perf_counter()
+                answer = browser.post("/app/reset", data={"email": address, "_csrf_token": token})
+                seconds[label] = time.perf_counter() - start
+                assert answer.status_code == 200, answer.text
+                pages[label] = answer.text
+            assert pages["known"] == pages["unknown"]
+            assert max(seconds.values()) < SMTP_DELAY / 2, seconds
+            deadline = time.monotonic() + 10 * SMTP_DELAY
+            while not handler.messages and time.monotonic() < deadline:
+                time.sleep(0.05)
+    assert handler.recipients == [[someone.email]]  # the known address only, and it did arrive
+    link = the_link(handler.messages[0])
+    with TestClient(app=create_app(settings)) as client:
+        assert set_password_through_the_page(client, link, "my new reset password") == 303
+        assert set_password_through_the_page(client, link, "my new reset password") == 410
+
+
+def test_a_reset_mail_that_fails_after_the_response_is_logged(settings: Settings, database_url: str) -> None:
+    """The request's transaction has ended when the message is sent: the failure gets its own."""
+    someone = create_person(database_url, grants=[f"manager:{NEWCASTLE}"])
+    settings = msgspec.structs.replace(settings, smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_from=SENDER)
+    with TestClient(app=create_app(settings)) as client:
+        token = csrf_token(client.get("/app/reset").text)
+        answer = client.post("/app/reset", data={"email": someone.email, "_csrf_token": token})
+        assert answer.status_code == 200, answer.text
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the background task has normally finished already
+            log = run_service(settings, lambda session: people.event_page(session, 2, 0))
+            if log.items[0].kind == events.MAIL_FAILED:
+                break
+            time.sleep(0.05)
+    failed, issued = log.items
+    assert (failed.kind, issued.kind) == (events.MAIL_FAILED, events.RESET_ISSUED)
+    assert failed.detail["email"] == someone.email and "ConnectionRefused" in str(failed.detail["error"])
+    assert failed.actor == someone.email and failed.person_id == someone.person_id
+    assert issued.detail == {"email": someone.email, "emailed_after_response": True}
 
 
 @pytest.mark.parametrize(

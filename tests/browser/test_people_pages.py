@@ -4,23 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.accounts import Credentials, sign_in_browser
-from tests.accounts import create_person as create_person_here
+from tests.accounts import create_person, sign_in_browser
 from tests.conftest import NEWCASTLE
 
 NEW_EMAIL = "lee.officer@newcastle.gov.uk"
-
-
-def create_person(database_url: str, **options: Any) -> Credentials:
-    """``tests.accounts.create_person`` in a thread of its own: Playwright's sync API keeps an event
-    loop running in this one, where ``asyncio.run`` refuses to start."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(create_person_here, database_url, **options).result()
 
 
 def test_an_admin_invites_a_manager_and_manages_their_grants(
