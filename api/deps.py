@@ -1,6 +1,6 @@
 """Dependencies every slice shares: the framework store and the council registry (both in the
 worker's memory, issue 14), the council a caller may see, and the keys an operation demands
-(editor, analyst, any key), with the scope each stands for. One home for each (issue 13), so routes
+(editor, analyst, admin, any key), with the scope each stands for. One home for each (issue 13), so routes
 and pages declare them the same way.
 """
 
@@ -13,7 +13,16 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import FRAMEWORK_WRITE, NATIONAL_READ, Principal, authenticate, require_council, require_scope
+from api.auth import (
+    ADMIN,
+    FRAMEWORK_WRITE,
+    NATIONAL_READ,
+    PARTNER,
+    Principal,
+    authenticate,
+    require_council,
+    require_scope,
+)
 from api.councils.registry import CouncilRegistry
 from api.errors import NotFound
 from api.framework.store import FrameworkStore
@@ -66,6 +75,10 @@ EDITOR = _key_with(FRAMEWORK_WRITE)
 """A national body's key: ``framework:write`` (or admin), else 401/403."""
 ANALYST = _key_with(NATIONAL_READ)
 """Sector-wide analytics: ``national:read`` (or admin), else 401/403."""
+ADMIN_KEY = _key_with(ADMIN)
+"""People, grants and the event log (issue 15): an ``admin`` key, else 401/403."""
+PARTNER_KEY = _key_with(PARTNER)
+"""Webhook subscriptions (issue 19): ``partner`` (or admin), else 401/403."""
 COUNCILS_KEY = _key_with(None)
 """Any valid key, else 401; the operation checks the scopes the body calls for (learning sets: a key
 for each council listed, ``api.recommendations.service``)."""
@@ -75,6 +88,8 @@ SCOPE_OF_DEPENDENCY = {
     "council": "council:{code}",
     "editor": FRAMEWORK_WRITE,
     "analyst": NATIONAL_READ,
+    "admin_key": ADMIN,
+    "partner_key": PARTNER,
     "councils_key": "council:{councils}",
 }
 """The key scope each of these dependencies demands (admin always passes): the OpenAPI security
