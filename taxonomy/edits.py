@@ -9,7 +9,12 @@ rename of it changes elsewhere (DESIGN §1). The edits are written once, generic
 description, so a kind behaves the same in every edit.
 
 Cross-item rules are not enforced edit by edit (a draft may be mid-way through a restructure):
-publishing runs ``taxonomy.validate`` on the whole edition and reports every problem.
+publishing runs ``taxonomy.validate`` on the whole edition and reports every problem. An item's
+rules about itself alone are (``ItemKind.problems``: a skill's level indicators), because nothing
+later in a restructure could make a bad item good.
+
+Level indicators belong to their skill: they travel with it into a new draft and through a rename,
+and a merge keeps the target's (the merged skill's lines describe a different skill).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from taxonomy.model import (
     TrainingOption,
 )
 from taxonomy.normalise import normalise
+from taxonomy.validate import indicator_problems
 
 Item = Category | Skill | Role | PathwayEdge | Scenario | TrainingOption
 """An item of a framework edition that can be edited on its own."""
@@ -71,6 +77,15 @@ class ItemExists(EditRefused):
     """Adding or renaming would give two items the same key."""
 
 
+class ItemInvalid(EditRefused):
+    """The item breaks a rule of its own that its Struct cannot state (a skill's indicators)."""
+
+    def __init__(self, message: str, fields: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.fields = fields
+        """``(field, message)`` for each problem, the field a path inside the item."""
+
+
 class MergeRefused(EditRefused):
     """A skill can only be merged into another skill of the same document."""
 
@@ -101,6 +116,16 @@ class ItemKind(Generic[ItemT]):
     record_rename: Callable[[ItemT, str], ItemT] | None = None
     """For a kind the next edition's ``replaces`` refers to (skills): a renamed item of the
     previous edition records its old key, so audits made against that edition carry forward."""
+    problems: Callable[[ItemT], list[tuple[str, str]]] | None = None
+    """The item's own rules beyond its Struct, as ``(field, message)``: checked on every add and
+    replace, so a draft never holds an item that publishing would refuse for itself alone."""
+
+    def check(self, item: ItemT) -> None:
+        """``ItemInvalid`` with every problem of ``item`` on its own."""
+        found = self.problems(item) if self.problems is not None else []
+        if found:
+            field, message = found[0]
+            raise ItemInvalid(f"{self.noun.capitalize()} {self.key(item)!r}: {field}: {message}", found)
 
     def find(self, framework: Framework, key: str) -> tuple[int, ItemT]:
         """The item's position in its list, and the item."""
@@ -129,6 +154,7 @@ class ItemKind(Generic[ItemT]):
 
 def add_item(framework: Framework, kind: ItemKind[ItemT], item: ItemT) -> Edited:
     key = kind.key(item)
+    kind.check(item)
     if any(kind.key(existing) == key for existing in kind.items(framework)):
         raise ItemExists(f"{kind.noun.capitalize()} {key!r} already exists")
     return Edited(
@@ -150,6 +176,7 @@ def replace_item(
     them is recorded with the item where its kind says so (a skill's ``replaces``).
     """
     position, current = kind.find(framework, key)
+    kind.check(item)
     new_key = kind.key(item)
     renamed = new_key != key
     if renamed and kind.record_rename is not None and key in previous_keys:
@@ -379,6 +406,7 @@ SKILLS = ItemKind(
     lambda f: f.skills,
     follow_rename=_repoint_skill,
     record_rename=_record_replaced,
+    problems=indicator_problems,
 )
 ROLES = ItemKind("roles", "role", Role, _slug, lambda f: f.roles, follow_rename=_role_renamed)
 PATHWAYS = ItemKind(

@@ -8,8 +8,18 @@ concept ``skos:broader`` its category, with ``prefLabel``, ``altLabel`` and ``de
 British English (``en-GB``). ESCO crosswalks become ``skos:exactMatch`` (the same concept) and
 ``skos:closeMatch`` (an overlapping one), which is how ESCO itself publishes mappings to national
 taxonomies. A skill's ``replaces`` becomes ``dct:replaces`` pointing at the previous edition's
-concepts when that edition is named. URIs are minted under a base the caller gives (the API's own
-address), one namespace per edition, so two editions never claim the same concept URI.
+concepts when that edition is named.
+
+Level indicators (DESIGN §1) are structured, not four loose strings: the proficiency scale is a
+second concept scheme (``SkosUris.scale``, one concept per level, the same URIs as the concepts'
+JSON-LD of ``taxonomy.concepts``), and each indicator is a ``skos:note`` whose value is a resource,
+the form the SKOS Reference gives for structured documentation (§7.5.1): ``rdf:value`` the line
+(``en-GB``), ``skos:notation`` the level number and ``dct:subject`` the level's concept. So a
+consumer can ask "what does level 3 look like for this skill" without parsing text. In the CSV
+each level has its own column, ``indicator_1`` … ``indicator_4``.
+
+URIs are minted under a base the caller gives (the API's own address), one namespace per edition,
+so two editions never claim the same concept URI.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from typing import Any
 import msgspec
 
 from taxonomy.load import dump_document
-from taxonomy.model import Framework, Skill
+from taxonomy.model import INDICATOR_LEVELS, Framework, ProficiencyLevel, Skill
 
 SKILL_CSV_COLUMNS = (
     "slug",
@@ -29,6 +39,10 @@ SKILL_CSV_COLUMNS = (
     "category",
     "category_name",
     "description",
+    "indicator_1",
+    "indicator_2",
+    "indicator_3",
+    "indicator_4",
     "alt_labels",
     "replaces",
     "esco",
@@ -44,6 +58,7 @@ LANGUAGE = "en-GB"
 
 SKOS_CONTEXT: dict[str, Any] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dct": "http://purl.org/dc/terms/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "prefLabel": {"@id": "skos:prefLabel", "@language": LANGUAGE},
@@ -63,6 +78,9 @@ SKOS_CONTEXT: dict[str, Any] = {
     "issued": {"@id": "dct:issued", "@type": "xsd:date"},
     "replaces": {"@id": "dct:replaces", "@type": "@id"},
     "source": {"@id": "dct:source", "@language": LANGUAGE},
+    "note": {"@id": "skos:note"},
+    "value": {"@id": "rdf:value", "@language": LANGUAGE},
+    "subject": {"@id": "dct:subject", "@type": "@id"},
 }
 
 
@@ -91,6 +109,7 @@ def skills_csv(framework: Framework) -> str:
                 skill.category,
                 category_names.get(skill.category, ""),
                 skill.description,
+                *(skill.indicator(level) or "" for level in INDICATOR_LEVELS),
                 LIST_SEPARATOR.join(skill.alt_labels),
                 LIST_SEPARATOR.join(skill.replaces),
                 (crosswalks.esco if crosswalks else None) or "",
@@ -104,7 +123,11 @@ def skills_csv(framework: Framework) -> str:
 
 
 class SkosUris:
-    """Where an edition's concepts live: ``{base}/frameworks/{version}`` and below it."""
+    """Where an edition's concepts live: ``{base}/frameworks/{version}`` and below it.
+
+    The one builder of concept URIs: the SKOS export, the JSON-LD of each concept
+    (``taxonomy.concepts``) and the API paths that resolve them (``GET /v1/frameworks/{version}/
+    skills/{slug}`` …) all name a concept this way (issue 19)."""
 
     def __init__(self, base: str, version: str) -> None:
         self.base = base.rstrip("/")
@@ -115,6 +138,19 @@ class SkosUris:
 
     def skill(self, slug: str) -> str:
         return f"{self.scheme}/skills/{slug}"
+
+    def role(self, slug: str) -> str:
+        return f"{self.scheme}/roles/{slug}"
+
+    def scenario(self, slug: str) -> str:
+        return f"{self.scheme}/scenarios/{slug}"
+
+    def scale(self) -> str:
+        """The proficiency scale (``GET …/{version}`` documents it; ``/v1/levels?version=`` lists it)."""
+        return f"{self.scheme}#scale"
+
+    def level(self, level: int) -> str:
+        return f"{self.scheme}#level-{level}"
 
 
 def to_skos(framework: Framework, base: str, previous_version: str | None = None) -> dict[str, Any]:
@@ -150,7 +186,33 @@ def to_skos(framework: Framework, base: str, previous_version: str | None = None
             concept["definition"] = category.description
         graph.append(concept)
     graph.extend(_skill_concept(skill, uris, previous) for skill in framework.skills)
+    graph.extend(_scale(framework, uris))
     return {"@context": SKOS_CONTEXT, "@graph": graph}
+
+
+def _scale(framework: Framework, uris: SkosUris) -> list[dict[str, Any]]:
+    """The proficiency scale as its own concept scheme: what indicators point at."""
+    levels = sorted(framework.levels, key=lambda level: level.level)
+    scheme: dict[str, Any] = {
+        "@id": uris.scale(),
+        "@type": "skos:ConceptScheme",
+        "title": f"{framework.title}: proficiency scale",
+        "hasVersion": framework.version,
+        "hasTopConcept": [uris.level(level.level) for level in levels],
+    }
+    return [scheme, *(_level_concept(level, uris) for level in levels)]
+
+
+def _level_concept(level: ProficiencyLevel, uris: SkosUris) -> dict[str, Any]:
+    return {
+        "@id": uris.level(level.level),
+        "@type": "skos:Concept",
+        "prefLabel": level.name,
+        "definition": level.description,
+        "notation": str(level.level),
+        "inScheme": uris.scale(),
+        "topConceptOf": uris.scale(),
+    }
 
 
 def _skill_concept(skill: Skill, uris: SkosUris, previous: SkosUris | None) -> dict[str, Any]:
@@ -166,6 +228,11 @@ def _skill_concept(skill: Skill, uris: SkosUris, previous: SkosUris | None) -> d
         concept["altLabel"] = list(skill.alt_labels)
     if skill.description:
         concept["definition"] = skill.description
+    if skill.indicators:
+        concept["note"] = [
+            {"value": line, "notation": str(level), "subject": uris.level(level)}
+            for level, line in zip(INDICATOR_LEVELS, skill.indicators, strict=True)
+        ]
     if skill.crosswalks and skill.crosswalks.esco:
         concept["exactMatch"] = [skill.crosswalks.esco]
     if skill.crosswalks and skill.crosswalks.esco_close:

@@ -34,6 +34,34 @@ Slug = Annotated[
 Level = Annotated[int, Meta(ge=0, le=4, description="Proficiency level, 0 (None) to 4 (Expert).")]
 Label = Annotated[str, Meta(min_length=1, max_length=200)]
 Text = Annotated[str, Meta(max_length=4000)]
+INDICATOR_LEVELS = (1, 2, 3, 4)
+"""The levels a skill's indicators describe, in order: level 0 (None) needs no description."""
+INDICATOR_PATTERN = r"^[^\x00-\x1f\x7f]*$(?!\n)"
+"""One line, no control characters: the rule of ``api.text.SINGLE_LINE_PATTERN`` (``taxonomy`` never
+imports ``api``; a test keeps the two equal, so a body's error reads the same)."""
+Indicator = Annotated[
+    str,
+    Meta(
+        min_length=10,
+        max_length=300,
+        pattern=INDICATOR_PATTERN,
+        description="What one level looks like for this skill: one plain-English line.",
+        examples=["Records outputs in the council's UKSPF claim template accurately, given the definitions."],
+    ),
+]
+Indicators = Annotated[
+    tuple[Indicator, ...],
+    Meta(
+        max_length=len(INDICATOR_LEVELS),
+        description=(
+            "What each level looks like for this skill (DESIGN §1): none, or exactly four lines, "
+            "the first for level 1 (Awareness) and the last for level 4 (Expert)."
+        ),
+    ),
+]
+"""The type bounds the count at 4; "none or exactly four" needs a union of two array types, which
+msgspec does not allow, so ``taxonomy.validate.indicator_problems`` refuses 1 to 3 lines (files,
+publishing and draft edits all call it)."""
 Headcount = Annotated[int, Meta(ge=1, le=10_000)]
 Band = Annotated[int, Meta(ge=1, le=6, description="Seniority band: 1 entry ... 6 director.")]
 Version = Annotated[
@@ -109,10 +137,17 @@ class Skill(_Item, frozen=True):
     label: Label
     category: Slug
     description: Text = ""
+    indicators: Indicators = ()
     alt_labels: tuple[Label, ...] = ()
     crosswalks: Crosswalks | None = None
     replaces: tuple[Slug, ...] = ()
     source: Text | None = None
+
+    def indicator(self, level: int) -> str | None:
+        """The line for ``level`` (1–4), or ``None`` where the skill has none (or for level 0)."""
+        if self.indicators and level in INDICATOR_LEVELS:
+            return self.indicators[level - 1]
+        return None
 
 
 class Requirement(_Item, frozen=True):

@@ -14,7 +14,7 @@ from typing import Any, get_args, get_origin
 
 import msgspec
 
-from taxonomy.model import Framework
+from taxonomy.model import INDICATOR_LEVELS, Framework, Skill
 from taxonomy.normalise import normalise
 
 FILES = {
@@ -114,6 +114,41 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def indicator_problems(skill: Skill) -> list[tuple[str, str]]:
+    """``(field, message)`` for each thing wrong with a skill's level indicators (DESIGN §1).
+
+    The Struct already bounds each line (one line, 10–300 characters) and the count (at most
+    four); what it cannot say: none or *exactly* four, one per level 1–4 (three lines would leave
+    a level without one, and which?), and four different lines (a repeated line says two levels
+    look the same). The validator and every draft edit of a skill (``taxonomy.edits``) use this.
+    """
+    indicators = skill.indicators
+    if not indicators:
+        return []
+    if len(indicators) != len(INDICATOR_LEVELS):
+        return [
+            (
+                "indicators",
+                f"give none or exactly {len(INDICATOR_LEVELS)} indicators, one for each level "
+                f"{INDICATOR_LEVELS[0]} to {INDICATOR_LEVELS[-1]} in order; got {len(indicators)}",
+            )
+        ]
+    problems = []
+    first_level: dict[str, int] = {}
+    for position, line in enumerate(indicators):
+        key = normalise(line)
+        level = INDICATOR_LEVELS[position]
+        if key in first_level:
+            problems.append(
+                (
+                    f"indicators[{position}]",
+                    f"level {level} repeats the indicator of level {first_level[key]}",
+                )
+            )
+        first_level.setdefault(key, level)
+    return problems
+
+
 def consistency_problems(framework: Framework) -> list[Problem]:
     """Cross-item rules: references resolve, slugs and labels are unique, ranges make sense."""
     return list(_consistency(framework))
@@ -151,6 +186,8 @@ def _consistency(fw: Framework) -> Iterator[Problem]:
             yield problem("skills", index, skill, "category", f"unknown category {skill.category!r}")
         if skill.slug in skill.replaces:
             yield problem("skills", index, skill, "replaces", "a skill cannot replace itself")
+        for field, message in indicator_problems(skill):
+            yield problem("skills", index, skill, field, message)
         for label in (skill.label, *skill.alt_labels):
             label_owners[normalise(label)].add(skill.slug)
     for index, skill in enumerate(fw.skills):

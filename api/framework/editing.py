@@ -154,6 +154,9 @@ def _as_problems() -> Iterator[None]:
         raise Conflict(str(error)) from None
     except edits.MergeRefused as error:
         raise Unprocessable(str(error), errors=[_merge_field(error.reason)]) from None
+    except edits.ItemInvalid as error:
+        fields = [FieldError(field=field, message=message, source="body") for field, message in error.fields]
+        raise Unprocessable(str(error), errors=fields) from None
 
 
 def _merge_field(message: str) -> FieldError:

@@ -103,10 +103,25 @@ class TrainingUse(msgspec.Struct, kw_only=True):
     days: float
 
 
+class SkillLevel(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One level of the scale as it reads for one skill: what a person choosing a level sees."""
+
+    level: int
+    name: str
+    description: str
+    """The scale's line for this level, the same for every skill."""
+    indicator: str | None = None
+    """What this level looks like for this skill (DESIGN §1 "Skill level indicators"); absent for
+    level 0 and for a skill without indicators."""
+
+
 class SkillDetail(msgspec.Struct, kw_only=True):
     version: str
     skill: Skill
+    """The skill as the edition holds it; ``skill.indicators`` lists its lines for levels 1–4."""
     category: Category
+    levels: list[SkillLevel]
+    """The scale, 0 to 4, each level with this skill's indicator beside it."""
     roles: list[RoleUse]
     training: list[TrainingUse]
 

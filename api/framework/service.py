@@ -14,6 +14,7 @@ from api.framework.schemas import (
     RoleDetail,
     RoleUse,
     SkillDetail,
+    SkillLevel,
     SkillOut,
     TrainingUse,
 )
@@ -93,6 +94,7 @@ def skill_detail(index: FrameworkIndex, slug: str) -> SkillDetail:
         version=index.framework.version,
         skill=skill,
         category=index.categories[skill.category],
+        levels=skill_levels(index, skill),
         roles=[
             RoleUse(
                 role=need.role.slug,
@@ -109,6 +111,20 @@ def skill_detail(index: FrameworkIndex, slug: str) -> SkillDetail:
             if development.skill == slug
         ],
     )
+
+
+def skill_levels(index: FrameworkIndex, skill: Skill) -> list[SkillLevel]:
+    """The edition's scale with ``skill``'s indicator beside each level: the public skill page, the
+    JSON skill and anything else where a person picks a level for one skill (DESIGN §1)."""
+    return [
+        SkillLevel(
+            level=level.level,
+            name=level.name,
+            description=level.description,
+            indicator=skill.indicator(level.level),
+        )
+        for level in sorted(index.framework.levels, key=lambda level: level.level)
+    ]
 
 
 def next_roles(index: FrameworkIndex, slug: str) -> list[NextRole]:

@@ -63,7 +63,7 @@ def test_skos_jsonld_parses_into_the_expected_triples(client: TestClient) -> Non
     scheme = rdflib.URIRef(BASE)
     assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
     concepts = set(graph.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 62 + 10
+    assert len(concepts) == 62 + 10 + 5  # skills, categories, the scale's levels 0-4
     category = rdflib.URIRef(f"{BASE}/categories/funding")
     skill = rdflib.URIRef(f"{BASE}/skills/bid-writing")
     assert (scheme, SKOS.hasTopConcept, category) in graph
@@ -111,6 +111,6 @@ def test_skos_uris_follow_the_public_url_not_the_host_header(settings: Settings)
     assert response.status_code == 200
     graph = parse_jsonld(response.text)
     subjects = {str(subject) for subject in graph.subjects(RDF.type, SKOS.Concept)}
-    assert len(subjects) == 62 + 10
-    assert all(subject.startswith(f"{PUBLIC_URL}/v1/frameworks/2026.1/") for subject in subjects)
+    assert len(subjects) == 62 + 10 + 5
+    assert all(subject.startswith(f"{PUBLIC_URL}/v1/frameworks/2026.1") for subject in subjects)
     assert "evil.example" not in response.text

@@ -81,11 +81,20 @@ def test_a_member_of_the_public_browses_searches_and_filters(
     check_accessibility(page)
     page.get_by_role("link", name=api_first["label"], exact=True).click()
 
-    # The skill: labels, the level scale, the roles that require it, training.
+    # The skill: labels, the level scale with the skill's own indicator beside each level (as
+    # GET /v1/skills/{slug} gives them), the roles that require it, training.
     expect(page.get_by_role("heading", level=1)).to_have_text(api_first["label"])
-    expect(page.get_by_role("table", name="The proficiency scale, the same for every skill")).to_contain_text(
-        "Practitioner"
+    levels = httpx.get(f"{served_app}/v1/skills/{api_first['slug']}").json()["levels"]
+    scale = page.get_by_role(
+        "table", name=f"The proficiency scale, and what each level looks like for {api_first['label']}"
     )
+    for level in levels:
+        row = scale.get_by_role("row").filter(
+            has=page.get_by_role("rowheader", name=str(level["level"]), exact=True)
+        )
+        expect(row.get_by_role("cell")).to_have_text(
+            [level["name"], level.get("indicator", ""), level["description"]]
+        )
     roles_table = page.get_by_role("table", name=re.compile(r"^Roles requiring"))
     first_role = roles_table.get_by_role("link").first
     role_title = first_role.inner_text()
@@ -222,7 +231,11 @@ def test_an_editor_publishes_a_new_edition_and_retires_the_old_one(
     skill = api.get(f"/v1/frameworks/{DRAFT}/skills/bid-writing")
     edited = api.put(
         f"/v1/frameworks/{DRAFT}/skills/bid-writing",
-        json={**skill.json(), "description": "Writing winning bids, edited by a colleague."},
+        json={
+            **skill.json(),
+            "description": "Writing winning bids, edited by a colleague.",
+            "indicators": [],
+        },
         headers={"If-Match": skill.headers["etag"]},
     )
     assert edited.status_code == 200, edited.text
@@ -239,8 +252,18 @@ def test_an_editor_publishes_a_new_edition_and_retires_the_old_one(
     # The public pages now show the new edition; the old one by ?version=, then retired.
     page.goto("/framework")
     expect(page.get_by_text(f"the current edition, ed-skills@{DRAFT}")).to_be_visible()
+    # The colleague removed bid-writing's indicators: the new edition shows the plain scale, the
+    # old one still its own lines.
+    page.goto("/framework/skills/bid-writing")
+    expect(page.get_by_role("table", name="The proficiency scale, the same for every skill")).to_be_visible()
     page.goto(f"/framework/skills/bid-writing?version={CURRENT}")
     expect(page.get_by_text("Older edition:")).to_be_visible()
+    first_line = SHIPPED_FRAMEWORK.skills[
+        [s.slug for s in SHIPPED_FRAMEWORK.skills].index("bid-writing")
+    ].indicators[0]
+    expect(page.get_by_role("table", name=re.compile(r"what each level looks like for"))).to_contain_text(
+        first_line
+    )
     expect(
         page.get_by_role("navigation", name="The framework").get_by_role("link", name="Roles")
     ).to_have_attribute("href", f"/framework/roles?version={CURRENT}")
