@@ -32,6 +32,9 @@ from api.ratelimit import rate_limiter
 ADMIN = "admin"
 FRAMEWORK_WRITE = "framework:write"
 NATIONAL_READ = "national:read"
+PARTNER = "partner"
+"""Webhook subscriptions (issue 19): a partner tool receives public events, plus the events of each
+council the same key may read."""
 COUNCIL_SCOPE = re.compile("^council:(" + GSS_PATTERN.strip("^$") + ")$")
 KEY_FORMAT = re.compile(r"^eds_([a-z0-9]{8})_([A-Za-z0-9_-]{20,64})$")
 MAX_KEY_RATE_LIMIT = 1_000_000
@@ -71,7 +74,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def valid_scope(scope: str) -> bool:
-    return scope in {ADMIN, FRAMEWORK_WRITE, NATIONAL_READ} or COUNCIL_SCOPE.match(scope) is not None
+    return scope in {ADMIN, FRAMEWORK_WRITE, NATIONAL_READ, PARTNER} or COUNCIL_SCOPE.match(scope) is not None
 
 
 def hash_key(key: str) -> str:
@@ -100,7 +103,7 @@ async def create_key(
     if bad:
         raise ValueError(
             f"unknown scope(s): {', '.join(bad)} "
-            "(use admin, framework:write, national:read or council:<GSS code>)"
+            "(use admin, framework:write, national:read, partner or council:<GSS code>)"
         )
     if not scopes:
         raise ValueError("a key needs at least one scope")

@@ -35,9 +35,9 @@ SECURITY_SCHEME = SecurityScheme(
         "An API key sent as `Authorization: Bearer eds_<prefix>_<secret>` (created with "
         "`edskills keys create`). Each operation names the scope it needs: `council:{code}` (the "
         "council in the path), `council:{councils}` (each council listed in the body), "
-        "`framework:write` or `national:read`. A key with the `admin` scope always passes. Without a "
-        "valid key a keyed operation answers 401; with a key lacking the scope, 403 (404 for another "
-        "council's data)."
+        "`framework:write`, `national:read` or `partner`. A key with the `admin` scope always passes. "
+        "Without a valid key a keyed operation answers 401; with a key lacking the scope, 403 (404 for "
+        "another council's data)."
     ),
 )
 ANY_KEY_OR_NONE: list[SecurityRequirement] = [{}, {SCHEME: []}]

@@ -104,6 +104,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Failed sign-ins a minute from one address, whatever the accounts; past it the address is
     refused (429) without its passwords being checked."""
 
+    # --- browser sessions (issue 15); stored in the database so every worker sees them ------
+    session_idle_minutes: Annotated[int, Meta(ge=1, le=7 * 24 * 60)] = 30
+    """A signed-in session unused for this long ends; the person signs in again."""
+    session_absolute_hours: Annotated[int, Meta(ge=1, le=30 * 24)] = 12
+    """A session ends this long after sign-in, however busy it has been."""
+
     # --- self-assessment rounds (issue 17) -----------------------------------------------------
     round_grace_days: Annotated[int, Meta(ge=0, le=90)] = 7
     """Whole days after a round's due date during which its links still work (the member can
@@ -111,6 +117,29 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     round_link_failures_per_minute: Annotated[int, Meta(ge=1, le=100_000)] = 20
     """Unknown, expired or revoked self-assessment links a minute from one address before its
     link requests are refused (429) without being looked up: token guessing is throttled."""
+
+    # --- webhooks (issue 19): an outbox in the database, delivered by a worker loop ------------
+    webhooks_allow_private: bool = False
+    """Let webhook URLs reach loopback, private, link-local and other non-public addresses (tests,
+    a partner inside the same network). Off: such URLs are refused (SSRF), at creation and at
+    every delivery (DNS can change)."""
+    webhooks_worker: bool = True
+    """Run the delivery loop inside each server worker process; off, run ``edskills webhooks
+    deliver`` as its own process instead (or beside it: deliveries are leased, never sent twice at
+    once)."""
+    webhooks_poll_seconds: Annotated[float, Meta(gt=0, le=3600)] = 1.0
+    """How often an idle delivery loop looks for due deliveries."""
+    webhooks_timeout_seconds: Annotated[float, Meta(gt=0, le=120)] = 10.0
+    """How long one POST to a receiver may take, connecting included."""
+    webhooks_lease_seconds: Annotated[float, Meta(gt=0, le=3600)] = 30.0
+    """How long a worker holds a claimed delivery; a worker that dies leaves it to be claimed
+    again after this (at-least-once, same ``webhook-id``). Must exceed the timeout."""
+    webhooks_backoff_seconds: Annotated[float, Meta(gt=0, le=3600)] = 5.0
+    """Wait before the first retry; it doubles after each failure (with up to 20% random jitter)."""
+    webhooks_backoff_max_seconds: Annotated[float, Meta(gt=0, le=86_400)] = 3600.0
+    """Longest wait between two attempts."""
+    webhooks_retry_hours: Annotated[float, Meta(gt=0, le=24 * 30)] = 24.0
+    """How long an event is retried; a failure after that disables the subscription with a reason."""
 
     @property
     def is_sqlite(self) -> bool:

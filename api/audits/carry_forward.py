@@ -120,6 +120,7 @@ async def carry_audit(
     )
     session.add(new_audit)
     await session.flush()
+    await service.announce(session, new_audit, "created")
     copies = {
         member.reference: Member(
             audit_id=new_audit.id,

@@ -46,6 +46,7 @@ from api.framework.store import FrameworkStore
 from api.pagination import page_of
 from api.preconditions import expected_revision, write_revision
 from api.settings import Settings
+from api.webhooks.outbox import AUDIT_UPDATED, emit
 from taxonomy.index import FrameworkIndex
 
 UPSERT_CHUNK = 5000
@@ -104,7 +105,25 @@ async def create_audit(session: AsyncSession, store: FrameworkStore, gss: str, d
     )
     session.add(audit)
     await session.flush()
+    await announce(session, audit, "created")
     return audit
+
+
+async def announce(session: AsyncSession, audit: Audit, change: str) -> None:
+    """Issue 19: ``audit.updated`` for the audit's council, committed with the change; once per
+    transaction, however many rows the request writes."""
+    await emit(
+        session,
+        AUDIT_UPDATED,
+        f"audit:{audit.id}",
+        {
+            "council": audit.council_gss,
+            "audit": str(audit.id),
+            "change": change,
+            "path": f"/v1/councils/{audit.council_gss}/audits/{audit.id}",
+        },
+        council=audit.council_gss,
+    )
 
 
 async def list_audits(session: AsyncSession, gss: str, limit: int, offset: int) -> tuple[list[AuditOut], int]:
@@ -130,12 +149,14 @@ async def update_audit(session: AsyncSession, audit: Audit, data: AuditUpdate, i
         field: value for field in ("title", "audit_date") if (value := getattr(data, field)) is not None
     }
     await write_revision(session, audit, values, seen=seen, what=what)
+    await announce(session, audit, "updated")
     return audit
 
 
 async def delete_audit(session: AsyncSession, audit: Audit) -> None:
     """Members and assessments go with it (ON DELETE CASCADE)."""
     await session.execute(delete(Audit).where(Audit.id == audit.id))
+    await announce(session, audit, "deleted")
 
 
 async def touch(session: AsyncSession, audit: Audit) -> None:
@@ -148,6 +169,7 @@ async def touch(session: AsyncSession, audit: Audit) -> None:
     (issue 12: concurrent imports never collide on ``(audit_id, reference)``).
     """
     await write_revision(session, audit, {}, seen=None, what=f"audit {audit.id}")
+    await announce(session, audit, "updated")
 
 
 # --- members ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from edskills_client import Client, EdskillsError, ProblemError, Retry, models
 
 from api.audits.schemas import ImportOptions
 from api.cli.common import CommandError, Imported, NewAudit, fail
+from taxonomy.diff import EditionDiff
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,9 +51,15 @@ class Backend(Protocol):
 
     def export_framework(self, version: str, file_format: str) -> bytes: ...
 
+    def framework_diff(self, version: str, other: str) -> EditionDiff: ...
+
     def sector(self, version: str | None, scenario: str | None, role: str | None) -> models.SectorView: ...
 
     def sector_csv(self, version: str | None, scenario: str | None, role: str | None) -> str: ...
+
+    def trend(self, council: str, needs_id: str) -> models.Trend: ...
+
+    def benchmark(self, council: str, needs_id: str, group: str) -> models.BenchmarkView: ...
 
 
 def describe(error: ProblemError) -> str:

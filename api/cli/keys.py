@@ -20,7 +20,7 @@ def keys() -> None:
     "scopes",
     multiple=True,
     required=True,
-    help="admin, framework:write, national:read or council:<GSS code>.",
+    help="admin, framework:write, national:read, partner or council:<GSS code>.",
 )
 @click.option(
     "--rate-limit",

@@ -29,6 +29,7 @@ from api.audits.carry_forward import carry_audit
 from api.audits.schemas import AuditCreate, ImportOptions
 from api.audits.service import ImportNotReady
 from api.audits.spreadsheets import write_csv, write_xlsx
+from api.benchmarks import service as benchmarks
 from api.cli.common import (
     CommandError,
     Imported,
@@ -38,6 +39,7 @@ from api.cli.common import (
     load_settings,
     with_session,
 )
+from api.councils.registry import CouncilRegistry
 from api.db.models import Council
 from api.errors import ProblemError
 from api.framework.store import FrameworkStore
@@ -45,6 +47,7 @@ from api.needs import service as needs
 from api.needs.schemas import NeedsCreate
 from api.reports.service import build_report
 from api.settings import Settings
+from taxonomy.diff import EditionDiff
 
 T = TypeVar("T")
 W = TypeVar("W")
@@ -200,6 +203,25 @@ class LocalBackend:
 
         return self._run(work)
 
+    def framework_diff(self, version: str, other: str) -> EditionDiff:
+        """What ``GET /v1/frameworks/{version}/diff/{other}`` answers (drafts included: a local
+        operator may read them)."""
+        from api.framework.diff_routes import between
+        from api.framework.store import version_key
+
+        async def work(session: AsyncSession) -> EditionDiff:
+            _, first = await self.store.resolve(session, version, include_drafts=True)
+            _, second = await self.store.resolve(session, other, include_drafts=True)
+            low, high = sorted((version_key(version), version_key(other)))
+            middle = [
+                (await self.store.index(session, edition)).framework
+                for edition in await self.store.public_editions(session)
+                if low < version_key(edition.version) < high
+            ]
+            return between(first.framework, second.framework, middle)
+
+        return self._run(work)
+
     def sector(self, version: str | None, scenario: str | None, role: str | None) -> models.SectorView:
         """What ``GET /v1/analytics/sector`` does."""
 
@@ -214,6 +236,35 @@ class LocalBackend:
 
         async def work(session: AsyncSession) -> str:
             return analytics.sector_csv(await analytics.sector(session, self.store, version, scenario, role))
+
+        return self._run(work)
+
+    def trend(self, council: str, needs_id: str) -> models.Trend:
+        """What ``GET …/trend`` does."""
+        profile = _uuid(needs_id, "needs profile")
+
+        async def work(session: AsyncSession) -> models.Trend:
+            code = await self._council(session, council)
+            return _wire(await benchmarks.council_trend(session, self.store, code, profile), models.Trend)
+
+        return self._run(work)
+
+    def benchmark(self, council: str, needs_id: str, group: str) -> models.BenchmarkView:
+        """What ``GET …/benchmark`` does (the registry read once, from this transaction's database)."""
+        profile = _uuid(needs_id, "needs profile")
+
+        async def work(session: AsyncSession) -> models.BenchmarkView:
+            code = await self._council(session, council)
+            registry = CouncilRegistry(session.bind)  # type: ignore[arg-type]
+            view = await benchmarks.council_benchmark(
+                session,
+                self.store,
+                registry,
+                code,
+                profile,
+                group,  # type: ignore[arg-type]
+            )
+            return _wire(view, models.BenchmarkView)
 
         return self._run(work)
 

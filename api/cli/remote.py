@@ -10,6 +10,7 @@ from edskills_client import Client, Unprocessable, models
 
 from api.audits.schemas import ImportOptions
 from api.cli.common import Imported, ImportRefused, NewAudit
+from taxonomy.diff import EditionDiff
 
 NOT_READY = "urn:edskills:problem:import-not-ready"
 
@@ -82,8 +83,18 @@ class RemoteBackend:
     def export_framework(self, version: str, file_format: str) -> bytes:
         return self.client.export_framework(version, format=file_format)  # type: ignore[arg-type]
 
+    def framework_diff(self, version: str, other: str) -> EditionDiff:
+        diff = self.client.get_framework_diff(version, other)
+        return msgspec.convert(msgspec.to_builtins(diff), EditionDiff)
+
     def sector(self, version: str | None, scenario: str | None, role: str | None) -> models.SectorView:
         return self.client.get_sector_view(version=version, scenario=scenario, role=role)
 
     def sector_csv(self, version: str | None, scenario: str | None, role: str | None) -> str:
         return self.client.get_sector_view_csv(version=version, scenario=scenario, role=role)
+
+    def trend(self, council: str, needs_id: str) -> models.Trend:
+        return self.client.get_trend(council, needs_id)
+
+    def benchmark(self, council: str, needs_id: str, group: str) -> models.BenchmarkView:
+        return self.client.get_benchmark(council, needs_id, group=group)

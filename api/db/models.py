@@ -239,9 +239,7 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
-    password_changed_at: Mapped[dt.datetime | None] = mapped_column(
-        DateTimeUTC(timezone=True), nullable=True
-    )
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
 
 
 class PersonGrant(Base):
@@ -300,6 +298,7 @@ class Event(Base):
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
+
 class ImportUpload(Base):
     """A spreadsheet uploaded on the import page, kept while its person reviews the mapping (issue
     16), so the confirmation needs no second upload.
@@ -320,6 +319,97 @@ class ImportUpload(Base):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, index=True)
+
+
+class WebhookSubscription(Base):
+    """A partner's webhook subscription (issue 19): where to POST which events.
+
+    ``secret`` signs every delivery (Standard Webhooks, HMAC-SHA256), so it must be recoverable and
+    is stored as is; it is shown once, when the subscription is created, and never returned again.
+    What a subscription receives is what its key may read, decided when an event is emitted
+    (``api.webhooks.outbox``): a revoked key receives nothing.
+    """
+
+    __tablename__ = "webhook_subscriptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    council: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    """Only this council's events (and the public ones); NULL: every council the key may see."""
+    secret: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    """``active`` or ``disabled``."""
+    disabled_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class WebhookOutbox(Base):
+    """One event, written in the same transaction as the change it reports (issue 19).
+
+    ``seq`` is the emission order (deliveries of one resource go out in it); ``id`` is the
+    ``webhook-id`` every delivery of the event carries, so receivers can deduplicate.
+    """
+
+    __tablename__ = "webhook_outbox"
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    event_type: Mapped[str] = mapped_column(String(40))
+    resource: Mapped[str] = mapped_column(String(200))
+    """What the event is about (``audit:<uuid>``)."""
+    council: Mapped[str | None] = mapped_column(String(9), nullable=True)
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+
+
+class WebhookDelivery(Base):
+    """One event for one subscription: attempts so far, when the next is due, and who holds it
+    (``leased_until``: a worker's claim; an expired lease is claimed again: at-least-once)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("subscription_id", "outbox_seq"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    outbox_seq: Mapped[int] = mapped_column(ForeignKey("webhook_outbox.seq", ondelete="CASCADE"), index=True)
+    resource: Mapped[str] = mapped_column(String(200))
+    """The event's resource, copied so that per-resource ordering needs no join."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now, index=True)
+    leased_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    retry_since: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    """Start of the retry window (the emission, or the subscription's re-enabling)."""
+
+
+class WebhookAttempt(Base):
+    """The delivery log: one row per attempt to POST an event to a subscription (issue 19)."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), index=True
+    )
+    outbox_seq: Mapped[int] = mapped_column(ForeignKey("webhook_outbox.seq", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), default=_now)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The receiver's HTTP status; NULL when no answer came (refused, timed out, blocked address)."""
+    error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Round(Base):

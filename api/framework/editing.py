@@ -45,6 +45,7 @@ from api.framework.etags import edition_etag, item_etag
 from api.framework.store import FRAMEWORK_ID, FrameworkStore, version_key
 from api.pagination import page_of
 from api.preconditions import check_if_match, require_if_match
+from api.webhooks.outbox import FRAMEWORK_PUBLISHED, emit
 from taxonomy import edits
 from taxonomy.edits import ROLES, SKILLS, Change, Edited, Item, ItemKind
 from taxonomy.load import check_document
@@ -369,7 +370,8 @@ class EditionEdits(NamedTuple):
         ]
         if later:
             raise Conflict(f"A later edition ({later[-1]}) is already published; a draft cannot go before it")
-        problems = publish_problems(stored.framework, await based_on(session, store, version))
+        previous = await based_on(session, store, version)
+        problems = publish_problems(stored.framework, previous)
         if problems:
             raise Unprocessable(
                 f"{len(problems)} problem(s) stop {stored.framework.key} from being published; "
@@ -386,7 +388,21 @@ class EditionEdits(NamedTuple):
             status="published",
             published_on=stored.framework.published_on or _now().date().isoformat(),
         )
-        return await _set_status(session, self.principal, stored, framework, "publish", published=True)
+        edition = await _set_status(session, self.principal, stored, framework, "publish", published=True)
+        # Issue 19: the event commits with the publish, or not at all.
+        await emit(
+            session,
+            FRAMEWORK_PUBLISHED,
+            f"framework:{FRAMEWORK_ID}",
+            {
+                "framework": FRAMEWORK_ID,
+                "version": version,
+                "previous": previous.version if previous else None,
+                "path": f"/v1/frameworks/{version}",
+                "diff_path": f"/v1/frameworks/{previous.version}/diff/{version}" if previous else None,
+            },
+        )
+        return edition
 
     async def retire(self, if_match: str | None) -> StoredEdition:
         """Retire a published edition, unless it is the only one."""

@@ -36,7 +36,10 @@ def upgrade() -> None:
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["key_id"], ["api_keys.id"], name=op.f("fk_webhook_subscriptions_key_id_api_keys"), ondelete="CASCADE"
+            ["key_id"],
+            ["api_keys.id"],
+            name=op.f("fk_webhook_subscriptions_key_id_api_keys"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_subscriptions")),
     )
@@ -88,9 +91,13 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_webhook_deliveries_next_attempt_at"), ["next_attempt_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_webhook_deliveries_outbox_seq"), ["outbox_seq"], unique=False)
-        batch_op.create_index(batch_op.f("ix_webhook_deliveries_subscription_id"), ["subscription_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_subscription_id"), ["subscription_id"], unique=False
+        )
 
     op.create_table(
         "webhook_attempts",
@@ -116,7 +123,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_attempts")),
     )
     with op.batch_alter_table("webhook_attempts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_webhook_attempts_subscription_id"), ["subscription_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_webhook_attempts_subscription_id"), ["subscription_id"], unique=False
+        )
 
 
 def downgrade() -> None:

@@ -43,6 +43,12 @@ PATH_VALUES = {
     "reference": "EDO-01",
     "from_role": "ed-officer",
     "to_role": "ed-manager",
+    "round_id": str(uuid.UUID(int=3)),
+    "token": "x" * 32,
+    "subscription_id": str(uuid.UUID(int=4)),
+    "person_id": "1",
+    "grant": "editor",
+    "other": "2026.1",
 }
 
 

@@ -6,6 +6,7 @@ framework slugs), so each request reaches the operation it names, on both databa
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from litestar.testing import TestClient
@@ -77,6 +78,16 @@ def valid_request(
         "putFrameworkRequirement": {"level": 2, "importance": "essential"},
         "matchSkills": {"texts": ["bid writing"]},
         "matchRoles": {"texts": ["officer"]},
+        "invitePerson": {"email": "lee@example.gov.uk", "display_name": "Lee", "grants": ["analyst"]},
+        "createWebhookSubscription": {"url": "https://hooks.example.org/e", "events": ["framework.published"]},
+        "openRound": {"title": "Round", "due_date": "2026-12-31"},
+        "issueRoundLinks": {},
+        "emailRoundLinks": {},
+        "remindRound": {},
+        "verifyRound": {},
+        "setManagerLevels": {"levels": [{"skill": "bid-writing", "level": 2}]},
+        "saveSelfAssessmentDraft": {"answers": []},
+        "submitSelfAssessment": {"answers": []},
     }
     operation_id = operation["operationId"]
     if operation_id in {"importSpreadsheet", "importAudit"}:
@@ -144,6 +155,12 @@ def test_keyed_operations_refuse_a_missing_key_and_no_other_does(
         "from": audit_id,
         "to": audit_id,
         "skill": "bid-writing",
+        "other": "2026.1",
+        "round_id": str(uuid.UUID(int=3)),
+        "token": "x" * 32,
+        "subscription_id": str(uuid.UUID(int=4)),
+        "person_id": "1",
+        "grant": "editor",
     }
     wrong: list[tuple[str, bool, int, str]] = []
     for method, path, operation in operations(document):

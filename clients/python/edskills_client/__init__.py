@@ -33,6 +33,7 @@ from edskills_client.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from edskills_client.webhooks import WebhookVerificationError, verify_webhook
 
 __all__ = [
     "OPERATIONS",
@@ -60,5 +61,7 @@ __all__ = [
     "Unprocessable",
     "UnsupportedMediaType",
     "UploadOptions",
+    "WebhookVerificationError",
     "models",
+    "verify_webhook",
 ]

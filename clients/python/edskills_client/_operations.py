@@ -475,6 +475,17 @@ class Operations:
         query = {"from": from_audit, "to": to_audit, "needs": needs}
         return Call(models.ProgressReport, query=query)
 
+    @operation("getTrend", "GET", "/v1/councils/{code}/trend")
+    def get_trend(code: str, needs: Id) -> Call[models.Trend]:
+        """Readiness and red/amber/green counts over every audit on the profile's edition (DESIGN §2.10)."""
+        return Call(models.Trend, query={"needs": needs, "format": "json"})
+
+    @operation("getBenchmark", "GET", "/v1/councils/{code}/benchmark")
+    def get_benchmark(code: str, needs: Id, *, group: str = "all") -> Call[models.BenchmarkView]:
+        """Our RAG and readiness against a group of sharing councils (type, region,
+        combined-authority, neighbours, all); suppressed where a council could be singled out."""
+        return Call(models.BenchmarkView, query={"needs": needs, "group": group})
+
     @operation("getReport", "GET", "/v1/councils/{code}/audits/{audit_id}/report")
     def get_report(
         code: str,
@@ -552,6 +563,12 @@ class Operations:
     ) -> Call[bytes]:
         """The edition as JSON, YAML, a CSV of skills, or SKOS JSON-LD (bytes)."""
         return Call(bytes, query={"format": format})
+
+    @operation("getFrameworkDiff", "GET", "/v1/frameworks/{version}/diff/{other}")
+    def get_framework_diff(version: str, other: str) -> Call[models.EditionDiff]:
+        """What changed from edition ``version`` to ``other``: added, removed, renamed, merged, split,
+        changed field by field (the API also answers CSV to ``Accept: text/csv``)."""
+        return Call(models.EditionDiff)
 
     # Items of a draft edition: get, create, replace (If-Match) and delete, one kind at a time.
 
@@ -718,6 +735,41 @@ class Operations:
     ) -> Call[str]:
         query = {"version": version, "scenario": scenario, "role": role}
         return Call(str, query=query)
+
+    # --- webhooks (scope partner; verify deliveries with ``verify_webhook``) --------------------
+
+    @operation("createWebhookSubscription", "POST", "/v1/webhooks/subscriptions")
+    def create_webhook_subscription(
+        subscription: models.SubscriptionCreate | Body,
+    ) -> Call[models.SubscriptionCreated]:
+        """Subscribe a URL to events; the answer's ``secret`` is shown this once."""
+        return Call(models.SubscriptionCreated, json=subscription)
+
+    @operation("listWebhookSubscriptions", "GET", "/v1/webhooks/subscriptions")
+    def list_webhook_subscriptions(
+        *, limit: int | None = None, offset: int | None = None
+    ) -> Call[models.SubscriptionPage]:
+        return Call(models.SubscriptionPage, query={"limit": limit, "offset": offset})
+
+    @operation("getWebhookSubscription", "GET", "/v1/webhooks/subscriptions/{subscription_id}")
+    def get_webhook_subscription(subscription_id: Id) -> Call[models.SubscriptionOut]:
+        return Call(models.SubscriptionOut)
+
+    @operation("deleteWebhookSubscription", "DELETE", "/v1/webhooks/subscriptions/{subscription_id}")
+    def delete_webhook_subscription(subscription_id: Id) -> Call[None]:
+        return Call(NoContent)
+
+    @operation("enableWebhookSubscription", "POST", "/v1/webhooks/subscriptions/{subscription_id}/enable")
+    def enable_webhook_subscription(subscription_id: Id) -> Call[models.SubscriptionOut]:
+        """Re-enable a subscription disabled after persistent failures; owed events go at once."""
+        return Call(models.SubscriptionOut)
+
+    @operation("listWebhookAttempts", "GET", "/v1/webhooks/subscriptions/{subscription_id}/attempts")
+    def list_webhook_attempts(
+        subscription_id: Id, *, limit: int | None = None, offset: int | None = None
+    ) -> Call[models.AttemptPage]:
+        """The subscription's delivery log, newest first."""
+        return Call(models.AttemptPage, query={"limit": limit, "offset": offset})
 
 
 def _match_body(texts: Sequence[str], version: str | None, limit: int | None) -> models.MatchRequest:

@@ -10,6 +10,37 @@ from uuid import UUID
 
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
+AnswerInLevel: TypeAlias = Annotated[
+    int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)
+]
+
+
+AnswerInEvidence: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Free text: no control characters except tab, line feed and carriage return.",
+        max_length=2000,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
+
+
+class AnswerIn(Struct, kw_only=True):
+    skill: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    level: AnswerInLevel | UnsetType | None = UNSET
+    evidence: AnswerInEvidence | UnsetType | None = UNSET
+    develop: bool | UnsetType = False
+
+
 AssessmentInEvidence: TypeAlias = Annotated[
     str,
     Meta(
@@ -49,6 +80,22 @@ class AssessmentOut(Struct, kw_only=True):
     source: Literal["self", "manager", "verified"]
     level: int
     evidence: str | UnsetType | None = UNSET
+
+
+class AttemptOut(Struct, kw_only=True):
+    webhook_id: UUID
+    event_type: str
+    at: str
+    status: int | None
+    error: str | None
+    duration_ms: int
+
+
+class AttemptPage(Struct, kw_only=True):
+    items: list[AttemptOut]
+    total: int
+    limit: int
+    offset: int
 
 
 AuditCreateFrameworkVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
@@ -109,6 +156,26 @@ AuditUpdateTitle: TypeAlias = Annotated[
 class AuditUpdate(Struct, kw_only=True):
     title: AuditUpdateTitle | UnsetType | None = UNSET
     audit_date: str | UnsetType | None = UNSET
+
+
+class BenchmarkGroupSummary(Struct, kw_only=True):
+    key: Literal["type", "region", "combined-authority", "neighbours", "all"]
+    label: str
+    suppressed: bool
+    councils: int | None
+
+
+class BenchmarkRow(Struct, kw_only=True):
+    skill: str
+    label: str
+    level: int
+    required: int
+    importance: Literal["essential", "important", "desirable"]
+    own_rag: Literal["red", "amber", "green"] | None
+    suppressed: bool
+    red: float | UnsetType | None = UNSET
+    amber: float | UnsetType | None = UNSET
+    green: float | UnsetType | None = UNSET
 
 
 class BulkResult(Struct, kw_only=True):
@@ -317,6 +384,20 @@ class DraftCreate(Struct, kw_only=True):
     description: DraftCreateDescription | UnsetType | None = UNSET
 
 
+class DueItem(Struct, kw_only=True):
+    kind: Literal["round", "review"]
+    status: Literal["open", "overdue", "scheduled", "due"]
+    title: str
+    date: str
+    audit_id: UUID
+    round_id: UUID | None
+    previous_audit_id: UUID | None
+
+
+class DueList(Struct, kw_only=True):
+    items: list[DueItem]
+
+
 class EditionOut(Struct, kw_only=True):
     id: str
     version: str
@@ -325,6 +406,30 @@ class EditionOut(Struct, kw_only=True):
     status: Literal["draft", "published", "retired"]
     revision: int
     based_on: str | None
+
+
+class EventOut(Struct, kw_only=True):
+    id: int
+    at: str
+    kind: str
+    person_id: int | None
+    actor: str | None
+    address: str | None
+    detail: dict[str, Any]
+
+
+class EventPage(Struct, kw_only=True):
+    items: list[EventOut]
+    total: int
+    limit: int
+    offset: int
+    kind: str | UnsetType | None = UNSET
+
+
+class FieldChange(Struct, kw_only=True):
+    field_: str = field(name="field")
+    before: Any
+    after: Any
 
 
 class FieldError(Struct, kw_only=True):
@@ -384,9 +489,66 @@ class Health(Struct, kw_only=True):
     version: str
 
 
+class HistoryOut(Struct, kw_only=True):
+    skill: str
+    source: Literal["self", "manager", "verified"]
+    old_level: int | None
+    new_level: int | None
+    actor: str
+    at: str
+
+
+class HistoryPage(Struct, kw_only=True):
+    items: list[HistoryOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class ImportUpload(Struct, kw_only=True):
     file: bytes
     mapping: str | UnsetType | None = UNSET
+
+
+InvitationCreateGrant: TypeAlias = Annotated[
+    str,
+    Meta(
+        description='`manager:<GSS code>`, `editor`, `analyst` or `admin` (DESIGN §1 "Person").',
+        max_length=40,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
+
+
+class InvitationCreate(Struct, kw_only=True):
+    email: Annotated[
+        str,
+        Meta(
+            description="Stored lower-cased.",
+            max_length=254,
+            pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+        ),
+    ]
+    display_name: Annotated[
+        str,
+        Meta(
+            description="One line of text: no control characters.",
+            max_length=200,
+            pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+        ),
+    ]
+    grants: Annotated[list[InvitationCreateGrant], Meta(max_length=20)]
+
+
+class IssuedLink(Struct, kw_only=True):
+    person_id: int
+    email: str
+    display_name: str
+    purpose: Literal["invite", "reset"]
+    link: str
+    expires_at: str
+    emailed: bool
+    mail_error: str | UnsetType | None = UNSET
 
 
 class JointCohort(Struct, kw_only=True):
@@ -427,6 +589,103 @@ class LearningSetRequest(Struct, kw_only=True):
     ]
     councils: Annotated[list[LearningSetRequestCouncil], Meta(max_length=60, min_length=1)]
     framework_version: LearningSetRequestFrameworkVersion | UnsetType | None = UNSET
+
+
+LevelInEvidence: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Free text: no control characters except tab, line feed and carriage return.",
+        max_length=2000,
+        pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+    ),
+]
+
+
+class LevelIn(Struct, kw_only=True):
+    skill: Annotated[
+        str,
+        Meta(
+            description="Stable kebab-case identifier.",
+            examples=["economic-data-analysis"],
+            max_length=80,
+            min_length=1,
+            pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        ),
+    ]
+    level: Annotated[int, Meta(description="Proficiency level, 0 (None) to 4 (Expert).", ge=0, le=4)]
+    evidence: LevelInEvidence | UnsetType | None = UNSET
+
+
+class LevelText(Struct, kw_only=True):
+    level: int
+    name: str
+    description: str
+
+
+class LevelsResult(Struct, kw_only=True):
+    written: int
+
+
+LinksRequestMembersLinksRequestMember: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+        examples=["EDO-03"],
+        pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+    ),
+]
+
+
+LinksRequestMembers: TypeAlias = Annotated[list[LinksRequestMembersLinksRequestMember], Meta(max_length=5000)]
+
+
+class LinksRequest(Struct, kw_only=True):
+    members: LinksRequestMembers | UnsetType | None = UNSET
+
+
+class MailRefusal(Struct, kw_only=True):
+    reference: str
+    reason: str
+
+
+MailRequestMembersMailRequestMember: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+        examples=["EDO-03"],
+        pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+    ),
+]
+
+
+MailRequestMembers: TypeAlias = Annotated[list[MailRequestMembersMailRequestMember], Meta(max_length=5000)]
+
+
+MailRequestEmailsAdditionalProperty: TypeAlias = Annotated[
+    str,
+    Meta(
+        examples=["a.jones@example.gov.uk"],
+        max_length=254,
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+    ),
+]
+
+
+class MailRequest(Struct, kw_only=True):
+    members: MailRequestMembers | UnsetType | None = UNSET
+    emails: Annotated[dict[str, MailRequestEmailsAdditionalProperty], Meta(max_length=5000)] | UnsetType = (
+        UNSET
+    )
+
+
+class MailResult(Struct, kw_only=True):
+    sent: list[str]
+    skipped: list[MailRefusal]
+    failed: list[MailRefusal]
+
+
+class ManagerLevels(Struct, kw_only=True):
+    levels: Annotated[list[LevelIn], Meta(max_length=1000, min_length=1)]
 
 
 class MatchCandidate(Struct, kw_only=True):
@@ -504,6 +763,14 @@ class MemberCreate(Struct, kw_only=True):
     fte: Annotated[float, Meta(description="Full-time equivalent (0–2).", ge=0.0, le=2.0)] | UnsetType = 1.0
 
 
+class MemberLink(Struct, kw_only=True):
+    reference: str
+    display_name: str | None
+    email: str | None
+    link: str
+    valid_until: str
+
+
 class MemberOut(Struct, kw_only=True):
     reference: str
     display_name: str | None
@@ -570,6 +837,11 @@ class MemberUpdate(Struct, kw_only=True):
     display_name: MemberUpdateDisplayName | UnsetType | None = UNSET
     role: MemberUpdateRole | UnsetType | None = UNSET
     fte: MemberUpdateFte | UnsetType | None = UNSET
+
+
+class Merged(Struct, kw_only=True):
+    into: str
+    merged: list[str]
 
 
 NeedsCreateFrameworkVersion: TypeAlias = Annotated[str, Meta(max_length=8, pattern="^\\d{4}\\.\\d{1,3}$")]
@@ -689,6 +961,37 @@ class PathwayList(Struct, kw_only=True):
     total: int
 
 
+class PersonOut(Struct, kw_only=True):
+    id: int
+    email: str
+    display_name: str
+    grants: list[str]
+    status: Literal["invited", "active", "locked"]
+    created_at: str
+    password_changed_at: str | UnsetType | None = UNSET
+    locked_until: str | UnsetType | None = UNSET
+
+
+class PlacementHost(Struct, kw_only=True):
+    member: str
+    training: str
+    kind: str
+    skill: str
+    councils: list[str]
+    names: list[str]
+
+
+class PlanJointCohort(Struct, kw_only=True):
+    council: str
+    name: str
+    training: str
+    title: str
+    skill: str
+    level: int
+    min_cohort: int
+    note: str
+
+
 class Problem(Struct, kw_only=True):
     type: str
     title: str
@@ -726,10 +1029,22 @@ class ProgressRow(Struct, kw_only=True):
     change: Literal["better", "worse", "same"]
 
 
+class Quartiles(Struct, kw_only=True):
+    lower: float
+    median: float
+    upper: float
+
+
 class RagCounts(Struct, kw_only=True):
     red: int
     amber: int
     green: int
+
+
+class Renamed(Struct, kw_only=True):
+    before: str
+    after: str
+    fields: list[FieldChange]
 
 
 class Requirement(Struct, kw_only=True):
@@ -765,6 +1080,13 @@ class Requirements(Struct, kw_only=True):
     framework_version: str
     rows: list[RequirementRow]
     total_headcount: int
+
+
+class ResponseOut(Struct, kw_only=True):
+    invited: int
+    submitted: int
+    rate_percent: float | None
+    outstanding: list[str]
 
 
 RoleAltTitle: TypeAlias = Annotated[
@@ -844,10 +1166,109 @@ class RoleUse(Struct, kw_only=True):
     importance: Literal["essential", "important", "desirable"]
 
 
+RoundCreateMembersRoundCreateMember: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+        examples=["EDO-03"],
+        pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+    ),
+]
+
+
+RoundCreateMembers: TypeAlias = Annotated[list[RoundCreateMembersRoundCreateMember], Meta(max_length=5000)]
+
+
+RoundCreateEmailsAdditionalProperty: TypeAlias = Annotated[
+    str,
+    Meta(
+        examples=["a.jones@example.gov.uk"],
+        max_length=254,
+        pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+    ),
+]
+
+
+RoundCreateCategory: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+class RoundCreate(Struct, kw_only=True):
+    title: Annotated[
+        str,
+        Meta(
+            description="One line of text: no control characters.",
+            max_length=200,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+        ),
+    ]
+    due_date: str
+    members: RoundCreateMembers | UnsetType | None = UNSET
+    emails: Annotated[dict[str, RoundCreateEmailsAdditionalProperty], Meta(max_length=5000)] | UnsetType = (
+        UNSET
+    )
+    scope: Literal["categories", "roles"] | UnsetType = "roles"
+    needs_id: UUID | UnsetType | None = UNSET
+    categories: Annotated[list[RoundCreateCategory], Meta(max_length=100)] | UnsetType = UNSET
+    evidence_required_from_level3: bool | UnsetType = False
+    cycle_months: (
+        Annotated[
+            Literal[0, 3, 6, 12],
+            Meta(
+                description="Review cycle in months: 0 (none), 3, 6 or 12; the next review is scheduled at close."
+            ),
+        ]
+        | UnsetType
+    ) = 0
+
+
+class RoundOut(Struct, kw_only=True):
+    id: UUID
+    audit_id: UUID
+    title: str
+    due_date: str
+    valid_until: str
+    scope: Literal["roles", "categories"]
+    needs_id: UUID | None
+    categories: list[str]
+    evidence_required_from_level3: bool
+    cycle_months: int
+    status: Literal["open", "closed"]
+    created_at: str
+    created_by: str | None
+    closed_at: str | None
+    invited: int
+    submitted: int
+    response_rate_percent: float | None
+    next_audit_id: UUID | None
+    previous_audit_id: UUID | None
+
+
+class RoundPage(Struct, kw_only=True):
+    items: list[RoundOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class RowError(Struct, kw_only=True):
     row: int
     column: str | None
     message: str
+
+
+class RowKey(Struct, kw_only=True):
+    skill: str
+    level: int
 
 
 class RowOutcome(Struct, kw_only=True):
@@ -865,6 +1286,12 @@ class RowOutcome(Struct, kw_only=True):
 ScenarioSource: TypeAlias = Annotated[
     str, Meta(max_length=4000, pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$")
 ]
+
+
+class ScenarioPoint(Struct, kw_only=True):
+    scenario: str
+    readiness: float
+    counts: RagCounts
 
 
 class ScenarioRow(Struct, kw_only=True):
@@ -925,6 +1352,10 @@ class SectorView(Struct, kw_only=True):
     by_council_type: list[SectorGroup]
 
 
+class SelfAssessmentIn(Struct, kw_only=True):
+    answers: Annotated[list[AnswerIn], Meta(max_length=1000)]
+
+
 class SetMember(Struct, kw_only=True):
     council: str
     reference: str
@@ -938,6 +1369,18 @@ class Sharing(Struct, kw_only=True):
 class SharingOut(Struct, kw_only=True):
     council: str
     share_capability: bool
+
+
+SkillIndicator: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="What one level looks like for this skill: one plain-English line.",
+        examples=["Records outputs in the council's UKSPF claim template accurately, given the definitions."],
+        max_length=300,
+        min_length=10,
+        pattern="^[^\\x00-\\x1f\\x7f]*$(?!\\n)",
+    ),
+]
 
 
 SkillAltLabel: TypeAlias = Annotated[
@@ -1003,10 +1446,37 @@ class Skill(Struct, kw_only=True):
         ]
         | UnsetType
     ) = ""
+    indicators: (
+        Annotated[
+            list[SkillIndicator],
+            Meta(
+                description="What each level looks like for this skill (DESIGN §1): none, or exactly four lines, the first for level 1 (Awareness) and the last for level 4 (Expert).",
+                max_length=4,
+            ),
+        ]
+        | UnsetType
+    ) = field(default_factory=list)
     alt_labels: list[SkillAltLabel] | UnsetType = field(default_factory=list)
     crosswalks: Crosswalks | UnsetType | None = UNSET
     replaces: list[SkillReplace] | UnsetType = field(default_factory=list)
     source: SkillSource | UnsetType | None = UNSET
+
+
+class SkillForm(Struct, kw_only=True):
+    slug: str
+    label: str
+    description: str
+    indicators: list[str]
+    level: int | None
+    evidence: str | None
+    develop: bool
+
+
+class SkillLevel(Struct, kw_only=True):
+    level: int
+    name: str
+    description: str
+    indicator: str | UnsetType | None = UNSET
 
 
 class SkillLift(Struct, kw_only=True):
@@ -1033,6 +1503,63 @@ class SkillOut(Struct, kw_only=True):
 class SkillPage(Struct, kw_only=True):
     version: str
     items: list[SkillOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SkillReview(Struct, kw_only=True):
+    skill: str
+    label: str
+    category: str
+    self_level: int | None
+    manager_level: int | None
+    verified_level: int | None
+    effective_level: int | None
+    difference: int | None
+    flagged: bool
+    evidence: str | None
+    develop: bool
+
+
+class Split(Struct, kw_only=True):
+    item: str
+    into: list[str]
+
+
+SubscriptionCreateCouncil: TypeAlias = Annotated[str, Meta(max_length=9, pattern="^[ENSWK]\\d{8}$")]
+
+
+class SubscriptionCreate(Struct, kw_only=True):
+    url: Annotated[
+        str,
+        Meta(
+            description="http(s) URL",
+            max_length=2000,
+            min_length=1,
+            pattern="^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
+        ),
+    ]
+    events: Annotated[
+        list[Literal["audit.updated", "framework.published", "needs.updated", "round.submitted"]],
+        Meta(max_length=10, min_length=1),
+    ]
+    council: SubscriptionCreateCouncil | UnsetType | None = UNSET
+
+
+class SubscriptionOut(Struct, kw_only=True):
+    id: UUID
+    url: str
+    events: list[str]
+    council: str | None
+    status: Literal["active", "disabled"]
+    disabled_reason: str | None
+    created_at: str
+    pending: int
+
+
+class SubscriptionPage(Struct, kw_only=True):
+    items: list[SubscriptionOut]
     total: int
     limit: int
     offset: int
@@ -1152,6 +1679,16 @@ class TrainingUse(Struct, kw_only=True):
     days: float
 
 
+class TrendPoint(Struct, kw_only=True):
+    audit: UUID
+    title: str
+    audit_date: str
+    members: int
+    readiness: float
+    counts: RagCounts
+    scenarios: list[ScenarioPoint]
+
+
 class UnmappedRole(Struct, kw_only=True):
     member: str
     role: str
@@ -1184,6 +1721,46 @@ class ValidationReport(Struct, kw_only=True):
     problems: list[ValidationProblem]
 
 
+VerifyRequestMembersVerifyRequestMember: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Pseudonymous reference chosen by the council, unique within the audit, e.g. EDO-03.",
+        examples=["EDO-03"],
+        pattern="^[A-Za-z0-9][A-Za-z0-9._\\- ]{0,39}$",
+    ),
+]
+
+
+VerifyRequestMembers: TypeAlias = Annotated[
+    list[VerifyRequestMembersVerifyRequestMember], Meta(max_length=5000)
+]
+
+
+VerifyRequestSkillsVerifyRequestSkill: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Stable kebab-case identifier.",
+        examples=["economic-data-analysis"],
+        max_length=80,
+        min_length=1,
+        pattern="^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    ),
+]
+
+
+VerifyRequestSkills: TypeAlias = Annotated[list[VerifyRequestSkillsVerifyRequestSkill], Meta(max_length=1000)]
+
+
+class VerifyRequest(Struct, kw_only=True):
+    members: VerifyRequestMembers | UnsetType | None = UNSET
+    skills: VerifyRequestSkills | UnsetType | None = UNSET
+
+
+class VerifyResult(Struct, kw_only=True):
+    verified: int
+    changed: int
+
+
 class AssessmentBulk(Struct, kw_only=True):
     assessments: Annotated[list[AssessmentIn], Meta(max_length=200000, min_length=1)]
 
@@ -1195,6 +1772,25 @@ class Assignment(Struct, kw_only=True):
     skills: list[SkillLift]
     cost_gbp: float
     days: float
+    closes: list[RowKey] | UnsetType = UNSET
+
+
+class BenchmarkView(Struct, kw_only=True):
+    council: str
+    needs: UUID
+    framework_version: str
+    group: Literal["type", "region", "combined-authority", "neighbours", "all"]
+    group_label: str
+    shared: bool
+    suppressed: bool
+    councils: int | None
+    own_readiness: float | None
+    group_readiness: Quartiles | None
+    rows: list[BenchmarkRow]
+    groups: list[BenchmarkGroupSummary]
+    threshold: int
+    note: str
+    reason: str | UnsetType | None = UNSET
 
 
 class CarryForwardResult(Struct, kw_only=True):
@@ -1206,6 +1802,17 @@ class CarryForwardResult(Struct, kw_only=True):
     changed: list[SkillMapping]
     unmapped_skills: list[UnmappedSkill]
     unmapped_roles: list[UnmappedRole]
+
+
+class CategoryForm(Struct, kw_only=True):
+    slug: str
+    name: str
+    skills: list[SkillForm]
+
+
+class Changed(Struct, kw_only=True):
+    item: str
+    fields: list[FieldChange]
 
 
 class CouncilDetail(Struct, kw_only=True):
@@ -1273,6 +1880,16 @@ class ImportRefusal(Struct, kw_only=True):
     plan: ImportPlan | UnsetType | None = UNSET
 
 
+class KindDiff(Struct, kw_only=True):
+    kind: Literal["categories", "skills", "roles", "pathways", "scenarios", "training"]
+    added: list[str]
+    removed: list[str]
+    renamed: list[Renamed]
+    merged: list[Merged]
+    split: list[Split]
+    changed: list[Changed]
+
+
 class LearningSet(Struct, kw_only=True):
     number: int
     members: list[SetMember]
@@ -1302,6 +1919,10 @@ class LevelList(Struct, kw_only=True):
     synonyms: dict[str, int]
 
 
+class LinkList(Struct, kw_only=True):
+    items: list[MemberLink]
+
+
 class MatchResponse(Struct, kw_only=True):
     version: str
     thresholds: MatchThresholds
@@ -1314,6 +1935,15 @@ class MemberGap(Struct, kw_only=True):
     met: int
     total: int
     requirements: list[MemberRequirement]
+
+
+class MemberReview(Struct, kw_only=True):
+    reference: str
+    display_name: str | None
+    role: str | None
+    submitted_at: str | None
+    flagged: int
+    skills: list[SkillReview]
 
 
 class NeedsCreate(Struct, kw_only=True):
@@ -1366,6 +1996,13 @@ class NeedsUpdate(Struct, kw_only=True):
     rows: NeedsUpdateRows | UnsetType | None = UNSET
 
 
+class PeoplePage(Struct, kw_only=True):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class Progress(Struct, kw_only=True):
     rows: list[ProgressRow]
     readiness_before: float
@@ -1380,6 +2017,17 @@ class ProgressReport(Struct, kw_only=True):
     needs: UUID
     framework_version: str
     progress: Progress
+
+
+class RoundOpened(Struct, kw_only=True):
+    round: RoundOut
+    links: list[MemberLink]
+
+
+class RoundReview(Struct, kw_only=True):
+    round: RoundOut
+    response: ResponseOut
+    members: list[MemberReview]
 
 
 class Scenario(Struct, kw_only=True):
@@ -1423,10 +2071,26 @@ class ScenarioList(Struct, kw_only=True):
     total: int
 
 
+class SelfAssessmentOut(Struct, kw_only=True):
+    round_title: str
+    council: str
+    due_date: str
+    valid_until: str
+    editable: bool
+    status: Literal["draft", "submitted"]
+    submitted_at: str | None
+    evidence_required_from_level3: bool
+    reference: str
+    display_name: str | None
+    levels: list[LevelText]
+    categories: list[CategoryForm]
+
+
 class SkillDetail(Struct, kw_only=True):
     version: str
     skill: Skill
     category: Category
+    levels: list[SkillLevel]
     roles: list[RoleUse]
     training: list[TrainingUse]
 
@@ -1438,6 +2102,11 @@ class SkillToBuild(Struct, kw_only=True):
     current: int
     importance: str
     training: list[TrainingRef]
+
+
+class SubscriptionCreated(Struct, kw_only=True):
+    subscription: SubscriptionOut
+    secret: str
 
 
 class TrainingDetail(Struct, kw_only=True):
@@ -1458,9 +2127,23 @@ class TrainingPlan(Struct, kw_only=True):
     optimal: bool
 
 
+class Trend(Struct, kw_only=True):
+    council: str
+    needs: UUID
+    framework_version: str
+    scenarios: list[str]
+    points: list[TrendPoint]
+
+
 class AuditImport(Struct, kw_only=True):
     audit: AuditOut | None
     plan: ImportPlan
+
+
+class EditionDiff(Struct, kw_only=True):
+    from_version: str
+    to_version: str
+    kinds: list[KindDiff]
 
 
 class Framework(Struct, kw_only=True):
@@ -1531,6 +2214,9 @@ class Recommendations(Struct, kw_only=True):
     framework_version: str
     training: TrainingPlan
     joint_working: list[NeighbourSuggestion]
+    joint_working_reason: str | UnsetType | None = UNSET
+    placement_hosts: list[PlacementHost] | UnsetType = UNSET
+    joint_cohorts: list[PlanJointCohort] | UnsetType = UNSET
 
 
 class RouteStep(Struct, kw_only=True):
