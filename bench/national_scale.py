@@ -14,6 +14,7 @@ Run: `python -m bench.national_scale [--repeats 15]`.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -75,6 +76,13 @@ async def _latencies(server: Server, admin: str, filled: Any, repeats: int) -> d
             "/v1/analytics/sector",
             {"params": {"scenario": "lep-integration"}},
         ),
+        # Issue 18: one council against every other sharing council (the whole registry's audits).
+        "benchmark, all sharing councils": (
+            "GET",
+            f"/v1/councils/{gss}/benchmark",
+            {"params": {"needs": str(needs), "group": "all"}},
+        ),
+        "trend": ("GET", f"/v1/councils/{gss}/trend", {"params": {"needs": str(needs)}}),
     }
     results: dict[str, dict[str, float]] = {}
     async with httpx.AsyncClient(base_url=server.base, timeout=120, headers=headers) as http:
@@ -108,7 +116,9 @@ def measure_backend(backend: str, repeats: int) -> dict[str, Any]:
             admin = create_key(url, "national", "admin")
             with Server(url, workers=2) as server:
                 idle_rss = [rss_mib(pid) for pid in server.worker_pids()]
+                load_before = os.getloadavg()[0]
                 latencies = asyncio.run(_latencies(server, admin, filled, repeats))
+                load_after = os.getloadavg()[0]
                 busy_rss = [rss_mib(pid) for pid in server.worker_pids()]
         finally:
             if backend != "sqlite":
@@ -123,6 +133,7 @@ def measure_backend(backend: str, repeats: int) -> dict[str, Any]:
         "busy_rss": busy_rss,
         "latencies": latencies,
         "repeats": repeats,
+        "load_average": (load_before, load_after),
     }
 
 
@@ -172,7 +183,29 @@ def section(results: dict[str, dict[str, Any]]) -> str:
                 else f"{figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} | {figures['p50_ms'] / baseline:.1f}"
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    ratios = [
+        f"{backend} {result['latencies'][BENCHMARK]['p50_ms'] / result['latencies'][SECTOR]['p50_ms']:.2f}x"
+        for backend, result in results.items()
+        if BENCHMARK in result["latencies"] and SECTOR in result["latencies"]
+    ]
+    if ratios:
+        lines += ["", f"Benchmark p50 / sector view p50 in the same run (issue 18): {', '.join(ratios)}."]
+    loads = [
+        f"{backend} {result['load_average'][0]:.1f} before, {result['load_average'][1]:.1f} after"
+        for backend, result in results.items()
+        if "load_average" in result
+    ]
+    if loads:
+        lines += [
+            "",
+            f"One-minute load average around the latency runs ({os.cpu_count()} cores; above the core "
+            f"count, other processes were competing): {'; '.join(loads)}.",
+        ]
     return "\n".join(lines) + "\n"
+
+
+BENCHMARK = "benchmark, all sharing councils"
+SECTOR = "sector view, all councils"
 
 
 def run() -> str:
