@@ -27,6 +27,7 @@ from api.framework.store import FrameworkStore
 from api.needs.schemas import GapReport, NeedsCreate, NeedsOut, NeedsUpdate, ProgressReport, Requirements
 from api.pagination import page_of
 from api.preconditions import expected_revision, write_revision
+from api.webhooks.outbox import NEEDS_UPDATED, emit
 from taxonomy.index import FrameworkIndex
 from taxonomy.model import ScenarioRow
 
@@ -74,7 +75,25 @@ async def create(session: AsyncSession, store: FrameworkStore, gss: str, data: N
     )
     session.add(profile)
     await session.flush()
+    await announce(session, profile, "created")
     return profile
+
+
+async def announce(session: AsyncSession, profile: NeedsProfile, change: str) -> None:
+    """Issue 19: ``needs.updated`` for the profile's council, committed with the change."""
+    gss = profile.council_gss
+    await emit(
+        session,
+        NEEDS_UPDATED,
+        f"needs:{profile.id}",
+        {
+            "council": gss,
+            "needs": str(profile.id),
+            "change": change,
+            "path": f"/v1/councils/{gss}/needs/{profile.id}",
+        },
+        council=gss,
+    )
 
 
 async def get(session: AsyncSession, gss: str, needs_id: uuid.UUID) -> NeedsProfile:
@@ -122,11 +141,13 @@ async def update(
     if data.rows is not None:
         values["rows"] = msgspec.to_builtins(data.rows)
     await write_revision(session, profile, values, seen=seen, what=what)
+    await announce(session, profile, "updated")
     return profile
 
 
 async def remove(session: AsyncSession, profile: NeedsProfile) -> None:
     await session.execute(delete(NeedsProfile).where(NeedsProfile.id == profile.id))
+    await announce(session, profile, "deleted")
 
 
 def requirement_rows(profile: NeedsProfile, index: FrameworkIndex) -> list[RequirementRow]:

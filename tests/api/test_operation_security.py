@@ -79,7 +79,10 @@ def valid_request(
         "matchSkills": {"texts": ["bid writing"]},
         "matchRoles": {"texts": ["officer"]},
         "invitePerson": {"email": "lee@example.gov.uk", "display_name": "Lee", "grants": ["analyst"]},
-        "createWebhookSubscription": {"url": "https://hooks.example.org/e", "events": ["framework.published"]},
+        "createWebhookSubscription": {
+            "url": "https://hooks.example.org/e",
+            "events": ["framework.published"],
+        },
         "openRound": {"title": "Round", "due_date": "2026-12-31"},
         "issueRoundLinks": {},
         "emailRoundLinks": {},
