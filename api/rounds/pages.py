@@ -20,12 +20,12 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -256,24 +256,59 @@ def posted_levels(
 # --- the pages -----------------------------------------------------------------------------------
 
 
+class ManagedAudit(NamedTuple):
+    """An audit of a council the signed-in person may manage, with the council's page header."""
+
+    council: accounts.CouncilPage
+    audit: Audit
+
+
+class ManagedRound(NamedTuple):
+    """A round of such an audit: what every page of one round starts from."""
+
+    council: accounts.CouncilPage
+    audit: Audit
+    round: Round
+
+    @property
+    def path(self) -> str:
+        """The round page's URL (the path's code is the audit's council: ``get_audit`` matched it)."""
+        return round_path(self.audit.council_gss, self.audit.id, self.round.id)
+
+
+async def provide_managed_audit(
+    code: GssCode,
+    audit_id: AuditId,
+    person: NamedDependency[SignedIn],
+    db_session: NamedDependency[AsyncSession],
+) -> ManagedAudit:
+    """The team pages' guard, ``require_council(person.principal, code)``, then the audit in the
+    path (404 when it is not this council's)."""
+    require_council(person.principal, code)
+    council = await accounts.council_page(db_session, code)
+    return ManagedAudit(council, await audits.get_audit(db_session, code, audit_id))
+
+
+async def provide_managed_round(
+    round_id: RoundId,
+    managed_audit: NamedDependency[ManagedAudit],
+    db_session: NamedDependency[AsyncSession],
+) -> ManagedRound:
+    """The round in the path, in the managed audit in the path (404 for either)."""
+    council, audit = managed_audit
+    return ManagedRound(council, audit, await service.get_round(db_session, audit, round_id))
+
+
 class RoundPages(Controller):
     path = "/app/councils/{code:str}/audits/{audit_id:uuid}/rounds"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE}
-
-    async def _audit(
-        self, db_session: AsyncSession, person: SignedIn, code: str, audit_id: uuid.UUID
-    ) -> tuple[accounts.CouncilPage, Audit]:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        return council, await audits.get_audit(db_session, code, audit_id)
-
-    async def _round(
-        self, db_session: AsyncSession, person: SignedIn, code: str, audit_id: uuid.UUID, round_id: uuid.UUID
-    ) -> tuple[accounts.CouncilPage, Audit, Round]:
-        council, audit = await self._audit(db_session, person, code, audit_id)
-        return council, audit, await service.get_round(db_session, audit, round_id)
+    dependencies = {
+        "person": SIGNED_IN,
+        "store": STORE,
+        "managed_audit": Provide(provide_managed_audit),
+        "managed_round": Provide(provide_managed_round),
+    }
 
     # --- rounds of an audit, and opening one ------------------------------------------------------
 
@@ -281,13 +316,11 @@ class RoundPages(Controller):
     async def list_rounds(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        person: NamedDependency[SignedIn],
+        managed_audit: NamedDependency[ManagedAudit],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
         """The audit's rounds, newest first, each with its response rate; and "open a round"."""
-        council, audit = await self._audit(db_session, person, code, audit_id)
+        council, audit = managed_audit
         rounds, total = await service.list_rounds(db_session, _settings(request), audit, ROUNDS_SHOWN, 0)
         context = {"council": council, "audit": audit, "rounds": rounds, "total": total}
         return page(request, "rounds/list.html", context)
@@ -297,13 +330,13 @@ class RoundPages(Controller):
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         store: FrameworkStore,
-        council: accounts.CouncilPage,
-        audit: Audit,
+        managed_audit: ManagedAudit,
         *,
         form: OpenForm | None = None,
         errors: list[FieldError] | None = None,
         status_code: int = 200,
     ) -> Template:
+        council, audit = managed_audit
         _, index = await store.resolve(db_session, audit.framework_version)
         team = await needs.load_team(db_session, audit.id)
         profiles, _ = await needs.list_profiles(db_session, audit.council_gss, PROFILES_SHOWN, 0)
@@ -329,36 +362,32 @@ class RoundPages(Controller):
     async def new(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        person: NamedDependency[SignedIn],
+        managed_audit: NamedDependency[ManagedAudit],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template:
         """Title, due date, members (all ticked), scope, evidence at level 3+, review cycle."""
-        council, audit = await self._audit(db_session, person, code, audit_id)
-        return await self._new(request, db_session, store, council, audit)
+        return await self._new(request, db_session, store, managed_audit)
 
     @post("/", operation_id="openRoundPage", status_code=200)
     async def open(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
+        managed_audit: NamedDependency[ManagedAudit],
         person: NamedDependency[SignedIn],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template:
         """``POST …/rounds``; then each link is emailed where an address was given, and the rest are
         shown once to copy (the page is the POST's answer: links are never on a GET)."""
-        council, audit = await self._audit(db_session, person, code, audit_id)
+        council, audit = managed_audit
         team = await needs.load_team(db_session, audit.id)
         references = [member.reference for member in team]
         form = read_open_form(await request.form(), references)
         data, errors = check_open_form(form, references)
         if data is None:
             return await self._new(
-                request, db_session, store, council, audit, form=form, errors=errors, status_code=422
+                request, db_session, store, managed_audit, form=form, errors=errors, status_code=422
             )
         settings = _settings(request)
         try:
@@ -373,15 +402,14 @@ class RoundPages(Controller):
                 request,
                 db_session,
                 store,
-                council,
-                audit,
+                managed_audit,
                 form=form,
                 errors=errors,
                 status_code=exc.status_code,
             )
         notice, links = await self._email_new(request, db_session, person, audit, rnd, links, data)
         return await self._links_page(
-            request, db_session, council, audit, rnd, links, notice=notice, opened=True
+            request, db_session, ManagedRound(council, audit, rnd), links, notice=notice, opened=True
         )
 
     async def _email_new(
@@ -418,14 +446,13 @@ class RoundPages(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
-        council: accounts.CouncilPage,
-        audit: Audit,
-        rnd: Round,
+        managed_round: ManagedRound,
         links: list[IssuedLink],
         *,
         notice: str | None = None,
         opened: bool = False,
     ) -> Template:
+        council, audit, rnd = managed_round
         out = await service.round_out(db_session, _settings(request), rnd)
         context = {
             "council": council,
@@ -443,10 +470,7 @@ class RoundPages(Controller):
     async def show(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         done: Done = None,
@@ -455,7 +479,7 @@ class RoundPages(Controller):
         failed: Count = None,
     ) -> Template:
         """Response rate, who is outstanding, each member's link actions, mail, CSV, close."""
-        council, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        council, audit, rnd = managed_round
         review = await service.review(db_session, store, _settings(request), audit, rnd)
         context = {
             "council": council,
@@ -480,29 +504,23 @@ class RoundPages(Controller):
     async def issue_links(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
         """New links for everyone in the round, to copy (each earlier link stops working)."""
-        council, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         links = await service.issue_links(db_session, _settings(request), audit, rnd, None)
-        return await self._links_page(request, db_session, council, audit, rnd, links)
+        return await self._links_page(request, db_session, managed_round, links)
 
     @post("/{round_id:uuid}/links.csv", operation_id="downloadRoundLinksPage", status_code=200)
     async def links_csv(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[bytes]:
         """New links for everyone as a mail-merge CSV (``service.links_csv``), downloaded at once."""
-        _, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         links = await service.issue_links(db_session, _settings(request), audit, rnd, None)
         return attachment(
             service.links_csv(links), CSV_MEDIA_TYPE, f"round-links-{rnd.due_date.isoformat()}.csv"
@@ -512,14 +530,12 @@ class RoundPages(Controller):
     async def email(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
+        managed_round: NamedDependency[ManagedRound],
         person: NamedDependency[SignedIn],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Any]:
         """Email everyone with an address a new link (``reminder`` : only those not yet submitted)."""
-        _, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         reminder = (await request.form()).get("kind") == "reminder"
         result = await service.email_links(
             db_session,
@@ -534,7 +550,7 @@ class RoundPages(Controller):
         )
         query = f"sent={len(result.sent)}&skipped={len(result.skipped)}&failed={len(result.failed)}"
         kind = "reminded" if reminder else "emailed"
-        return _see_other(f"{round_path(code, audit_id, round_id)}?done={kind}&{query}")
+        return _see_other(f"{managed_round.path}?done={kind}&{query}")
 
     @post(
         "/{round_id:uuid}/members/{reference:str}/link", operation_id="reissueRoundLinkPage", status_code=200
@@ -542,46 +558,37 @@ class RoundPages(Controller):
     async def reissue(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
         """One member's new link, to copy; their earlier link stops working."""
-        council, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         links = await service.issue_links(db_session, _settings(request), audit, rnd, [reference])
-        return await self._links_page(request, db_session, council, audit, rnd, links)
+        return await self._links_page(request, db_session, managed_round, links)
 
     @post(
         "/{round_id:uuid}/members/{reference:str}/revoke", operation_id="revokeRoundLinkPage", status_code=303
     )
     async def revoke(
         self,
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Any]:
-        _, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         await service.revoke_link(db_session, audit, rnd, reference)
-        return _see_other(f"{round_path(code, audit_id, round_id)}?done=revoked")
+        return _see_other(f"{managed_round.path}?done=revoked")
 
     @get("/{round_id:uuid}/close", operation_id="getCloseRoundPage")
     async def confirm_close(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
         """Closing stops submissions and, with a cycle, schedules the next review: one page says so."""
-        council, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        council, audit, rnd = managed_round
         out = await service.round_out(db_session, _settings(request), rnd)
         context = {"council": council, "audit": audit, "round": out, "etag": service.etag(rnd)}
         return page(request, "rounds/close.html", context)
@@ -590,15 +597,13 @@ class RoundPages(Controller):
     async def close(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
+        managed_round: NamedDependency[ManagedRound],
         person: NamedDependency[SignedIn],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Response[Any]:
         """``POST …/rounds/{id}/close`` with ``If-Match`` the revision the confirm page showed."""
-        _, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         seen = (await request.form()).get("etag")
         await service.close_round(
             db_session,
@@ -609,7 +614,7 @@ class RoundPages(Controller):
             actor=person.principal.name,
             if_match=seen if isinstance(seen, str) and seen else None,
         )
-        return _see_other(f"{round_path(code, audit_id, round_id)}?done=closed")
+        return _see_other(f"{managed_round.path}?done=closed")
 
     # --- the review ---------------------------------------------------------------------------------
 
@@ -617,10 +622,7 @@ class RoundPages(Controller):
     async def review(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         done: Done = None,
@@ -628,26 +630,21 @@ class RoundPages(Controller):
     ) -> Template:
         """Per member each skill's self level beside the manager's, differences of 2 or more
         flagged (§2.9), evidence and develop flags; verify one, selected or all; set your level."""
-        return await self._review(
-            request, db_session, store, person, code, audit_id, round_id, done=done, count=count
-        )
+        return await self._review(request, db_session, store, managed_round, done=done, count=count)
 
     async def _review(
         self,
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         store: FrameworkStore,
-        person: SignedIn,
-        code: str,
-        audit_id: uuid.UUID,
-        round_id: RoundId,
+        managed_round: ManagedRound,
         *,
         done: str | None = None,
         count: int | None = None,
         errors: list[FieldError] | None = None,
         status_code: int = 200,
     ) -> Template:
-        council, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        council, audit, rnd = managed_round
         _, index = await store.resolve(db_session, audit.framework_version)
         review = await service.review(db_session, store, _settings(request), audit, rnd)
         context = {
@@ -666,15 +663,13 @@ class RoundPages(Controller):
     async def verify(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
+        managed_round: NamedDependency[ManagedRound],
         person: NamedDependency[SignedIn],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """``POST …/verify``: the ticked members (``action=selected``) or everyone who submitted."""
-        _, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         posted = await request.form()
         members: list[str] | None = None
         if posted.get("action") != "all":
@@ -682,15 +677,7 @@ class RoundPages(Controller):
             if not members:
                 errors = [_error("member", "Tick the members whose levels you accept, or verify everyone")]
                 return await self._review(
-                    request,
-                    db_session,
-                    store,
-                    person,
-                    code,
-                    audit_id,
-                    round_id,
-                    errors=errors,
-                    status_code=422,
+                    request, db_session, store, managed_round, errors=errors, status_code=422
                 )
         try:
             result = await service.verify(
@@ -703,29 +690,25 @@ class RoundPages(Controller):
                 _error("member", str(exc.detail))
             ]
             return await self._review(
-                request, db_session, store, person, code, audit_id, round_id, errors=errors, status_code=422
+                request, db_session, store, managed_round, errors=errors, status_code=422
             )
-        return _see_other(
-            f"{round_path(code, audit_id, round_id)}/review?done=verified&count={result.verified}"
-        )
+        return _see_other(f"{managed_round.path}/review?done=verified&count={result.verified}")
 
     @post("/{round_id:uuid}/members/{reference:str}", operation_id="reviewRoundMemberPage", status_code=303)
     async def review_member(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
         reference: MemberRef,
+        managed_round: NamedDependency[ManagedRound],
         person: NamedDependency[SignedIn],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """One member's form on the review page: accept their self levels as verified
         (``action=verify``), or save the manager's levels chosen (``action=manager``)."""
-        _, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        _, audit, rnd = managed_round
         posted = await request.form()
-        back = f"{round_path(code, audit_id, round_id)}/review"
+        back = f"{managed_round.path}/review"
         anchor = f"#member-{reference}"
         if posted.get("action") == "verify":
             try:
@@ -747,15 +730,7 @@ class RoundPages(Controller):
                     )
                 ]
                 return await self._review(
-                    request,
-                    db_session,
-                    store,
-                    person,
-                    code,
-                    audit_id,
-                    round_id,
-                    errors=errors,
-                    status_code=422,
+                    request, db_session, store, managed_round, errors=errors, status_code=422
                 )
             return _see_other(f"{back}?done=verified&count={result.verified}{anchor}")
         review = await service.review(db_session, store, _settings(request), audit, rnd)
@@ -766,7 +741,7 @@ class RoundPages(Controller):
         changes, errors = posted_levels(posted, reference, [skill.skill for skill in found.skills], current)
         if errors:
             return await self._review(
-                request, db_session, store, person, code, audit_id, round_id, errors=errors, status_code=422
+                request, db_session, store, managed_round, errors=errors, status_code=422
             )
         if not changes:
             return _see_other(f"{back}?done=levels-unchanged{anchor}")
@@ -779,17 +754,14 @@ class RoundPages(Controller):
     async def history(
         self,
         request: Request[Any, Any, Any],
-        code: GssCode,
-        audit_id: AuditId,
-        round_id: RoundId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        managed_round: NamedDependency[ManagedRound],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         skill: SkillChoice = None,
     ) -> Template:
         """Every change of the member's assessments (or one skill's): old → new, source, who, when."""
-        council, audit, rnd = await self._round(db_session, person, code, audit_id, round_id)
+        council, audit, rnd = managed_round
         _, index = await store.resolve(db_session, audit.framework_version)
         chosen = skill if skill in index.skills else None
         items, total = await service.history(db_session, audit, reference, chosen, HISTORY_SHOWN, 0)
