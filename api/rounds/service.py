@@ -35,7 +35,7 @@ from api.analysis.levels import effective_levels
 from api.audits import service as audits
 from api.audits.spreadsheets import write_csv
 from api.db.models import Assessment, AssessmentHistory, Audit, Council, Member, Round, RoundLink, RoundMember
-from api.errors import Conflict, FieldError, NotFound, ProblemError, Unprocessable
+from api.errors import Conflict, FieldError, NotFound, ProblemError, ServiceUnavailable, Unprocessable
 from api.needs import service as needs
 from api.pagination import page_of
 from api.people import events, mail
@@ -584,10 +584,9 @@ async def email_links(
     """
     _require_open(rnd)
     if not (settings.smtp_url and settings.mail_from):
-        raise ProblemError(
+        raise ServiceUnavailable(
             "No mail server is configured (EDSKILLS_SMTP_URL and EDSKILLS_MAIL_FROM); copy the links "
-            "or download them as CSV instead",
-            status_code=503,
+            "or download them as CSV instead"
         )
     pairs = await _round_members(session, rnd, members)
     unknown = [reference for reference in emails if reference not in {m.reference for _, m in pairs}]

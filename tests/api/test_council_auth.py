@@ -31,6 +31,19 @@ BODIES: dict[str, Any] = {
         "files": {"file": ("team.csv", b"Reference,Bid writing\nWALK-1,3\n", "text/csv")},
         "params": {"dry_run": "true"},
     },
+    "openRound": {
+        "json": {
+            "title": "Walk round",
+            "due_date": "2030-01-31",
+            "categories": ["strategy"],
+            "scope": "categories",
+        }
+    },
+    "issueRoundLinks": {"json": {}},
+    "emailRoundLinks": {"json": {}},
+    "remindRound": {"json": {}},
+    "verifyRound": {"json": {}},
+    "setManagerLevels": {"json": {"levels": [{"skill": "economic-strategy", "level": 2}]}},
     "importAudit": {
         "files": {"file": ("team.csv", b"Reference,Bid writing\nWALK-1,3\n", "text/csv")},
         "data": {"title": "Walk", "audit_date": "2026-10-01"},
@@ -56,10 +69,12 @@ def fill(path: str, ids: dict[str, str]) -> str:
 
 def query(operation_id: str, ids: dict[str, str]) -> dict[str, str]:
     """Query parameters an operation requires, pointing at the walk's own resources."""
-    if operation_id in {"getGaps", "getReport"}:
+    if operation_id in {"getGaps", "getReport", "getTrend"}:
         return {"needs": ids["needs_id"]}
     if operation_id == "getRecommendations":
         return {"needs": ids["needs_id"], "budget_gbp": "500", "budget_days": "5"}
+    if operation_id == "getBenchmark":
+        return {"needs": ids["needs_id"], "group": "all"}
     if operation_id == "getProgress":
         return {"from": ids["audit_id"], "to": ids["audit_id"], "needs": ids["needs_id"]}
     if operation_id == "carryForwardAudit":
@@ -82,7 +97,16 @@ def test_every_council_operation_is_guarded(client: TestClient, keys: dict[str, 
         needs = client.post(
             f"{council}/needs", json={"title": "Walk", "scenarios": ["net-zero"]}, headers=own
         )
-        return {"audit_id": audit_id, "needs_id": needs.json()["id"]}
+        round_ = client.post(
+            f"{council}/audits/{audit_id}/rounds",
+            headers=own,
+            **BODIES["openRound"],  # type: ignore[arg-type]
+        )
+        return {
+            "audit_id": audit_id,
+            "needs_id": needs.json()["id"],
+            "round_id": round_.json()["round"]["id"],
+        }
 
     def request_for(operation_id: str, ids: dict[str, str]) -> dict[str, Any]:
         request = dict(BODIES.get(operation_id, {}))
@@ -102,7 +126,13 @@ def test_every_council_operation_is_guarded(client: TestClient, keys: dict[str, 
             response = client.request(
                 method, fill(path, ids), headers=bearer(keys[key_name]), **request_for(operation_id, ids)
             )
-            assert response.status_code < 400, (operation_id, key_name, response.text)
+            # Mailing needs EDSKILLS_SMTP_URL, unset here: a 503 saying so is past every guard.
+            allowed = 503 if operation_id in {"emailRoundLinks", "remindRound"} else 400
+            assert response.status_code < 400 or response.status_code == allowed, (
+                operation_id,
+                key_name,
+                response.text,
+            )
 
 
 @pytest.mark.parametrize(
