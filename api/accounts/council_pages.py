@@ -1,6 +1,6 @@
 """A manager's council pages (issue 15): the council's API keys and its sharing switch.
 
-The guard is the keys' own: ``api.auth.require_council(person.principal, code)`` (admin, or a
+The guard is the keys' own (``api.web.councils.MANAGED_COUNCIL``: ``api.auth.require_council``; admin, or a
 manager of this council; another council's manager gets 404, a person managing none 403). Keys
 are made by ``api.auth.create_key`` with scope ``council:<code>`` only, whoever makes them, and the
 new key is shown once, on the page that answers the form (never in a URL, never again).
@@ -15,24 +15,23 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.accounts import service
 from api.accounts.forms import KEY_NAME_MAX_LENGTH, KeyForm, Rule, SharingForm, check_text, read_form
-from api.auth import require_council
 from api.councils.registry import CouncilRegistry
 from api.deps import REGISTRY
 from api.errors import FieldError
 from api.params import GssCode
 from api.ratelimit import client_address
 from api.recommendations import service as recommendations
+from api.web.councils import MANAGED_COUNCIL, Done
 from api.web.render import page
 from api.web.sessions import SIGNED_IN, SignedIn
 
 KeyId = Annotated[int, PathParameter(ge=1, le=2**53)]
-Done = Annotated[str | None, QueryParameter(max_length=40)]
 KEY_RULES = {"name": Rule("Name", "Enter a name for the key", KEY_NAME_MAX_LENGTH)}
 SHARE_CHOICES = {"yes": True, "no": False}
 DONE_MESSAGES = {
@@ -49,11 +48,7 @@ class CouncilPages(Controller):
     path = "/app/councils/{code:str}"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN}
-
-    async def _council(self, db_session: AsyncSession, person: SignedIn, code: str) -> service.CouncilPage:
-        require_council(person.principal, code)
-        return await service.council_page(db_session, code)
+    dependencies = {"person": SIGNED_IN, "council": MANAGED_COUNCIL}
 
     async def _keys_page(
         self,
@@ -80,11 +75,10 @@ class CouncilPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[service.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         done: Done = None,
     ) -> Template:
-        council = await self._council(db_session, person, code)
         return await self._keys_page(request, db_session, council, done=done)
 
     @post("/keys", operation_id="createCouncilKeyPage", status_code=201)
@@ -93,10 +87,10 @@ class CouncilPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[service.CouncilPage],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
         """A key for this council only; its value is on this page and nowhere else, ever."""
-        council = await self._council(db_session, person, code)
         form = await read_form(request, KeyForm)
         errors = check_text(msgspec.structs.asdict(form), KEY_RULES)
         if errors:
@@ -116,10 +110,10 @@ class CouncilPages(Controller):
         code: GssCode,
         key_id: KeyId,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[service.CouncilPage],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
         """Revoking cannot be undone: one page says what will stop working and asks."""
-        council = await self._council(db_session, person, code)
         key = await service.council_key(db_session, person.principal, council.gss, key_id)
         return page(request, "accounts/revoke_key.html", {"council": council, "key": key})
 
@@ -130,9 +124,9 @@ class CouncilPages(Controller):
         code: GssCode,
         key_id: KeyId,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[service.CouncilPage],
         db_session: NamedDependency[AsyncSession],
     ) -> Response[Any]:
-        council = await self._council(db_session, person, code)
         await service.revoke_council_key(
             db_session,
             person.principal,
@@ -148,11 +142,10 @@ class CouncilPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[service.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         done: Done = None,
     ) -> Template:
-        council = await self._council(db_session, person, code)
         context = {"council": council, "errors": [], "done": DONE_MESSAGES.get(done or "")}
         return page(request, "accounts/sharing.html", context)
 
@@ -164,10 +157,10 @@ class CouncilPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[service.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         registry: NamedDependency[CouncilRegistry],
     ) -> Template | Response[Any]:
-        council = await self._council(db_session, person, code)
         form = await read_form(request, SharingForm)
         if form.share not in SHARE_CHOICES:
             errors = [FieldError(field="share", message="Choose whether to share", source="body")]

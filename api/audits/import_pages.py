@@ -12,14 +12,13 @@ steps in the database, bound to the person's session (``api.audits.uploads`` say
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,18 +27,17 @@ from api.audits import service, uploads, views
 from api.audits.pages import audit_path
 from api.audits.schemas import ImportOptions, ImportPlan
 from api.audits.service import ImportNotReady
-from api.auth import require_council
 from api.db.models import Audit
 from api.deps import STORE
 from api.errors import FieldError, ProblemError
 from api.framework.store import FrameworkStore
 from api.params import AuditId, GssCode
 from api.settings import Settings
+from api.web.councils import MANAGED_COUNCIL, Done
 from api.web.render import page
 from api.web.sessions import SIGNED_IN, SignedIn
 
 UploadId = Annotated[str, PathParameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Done = Annotated[str | None, QueryParameter(max_length=40)]
 CREATED = "The audit is created. Next, import your team's spreadsheet."
 
 
@@ -52,14 +50,7 @@ class ImportPages(Controller):
     path = "/app/councils/{code:str}/audits/{audit_id:uuid}/import"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE}
-
-    async def _audit(
-        self, db_session: AsyncSession, person: SignedIn, code: str, audit_id: uuid.UUID
-    ) -> tuple[accounts.CouncilPage, Audit]:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        return council, await service.get_audit(db_session, code, audit_id)
+    dependencies = {"person": SIGNED_IN, "store": STORE, "council": MANAGED_COUNCIL}
 
     def _upload_page(
         self,
@@ -131,11 +122,11 @@ class ImportPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         audit_id: AuditId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         done: Done = None,
     ) -> Template:
-        council, audit = await self._audit(db_session, person, code, audit_id)
+        audit = await service.get_audit(db_session, code, audit_id)
         return self._upload_page(request, council, audit, done=done)
 
     @post("/", operation_id="uploadImportPage", status_code=303)
@@ -145,11 +136,12 @@ class ImportPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """Read and plan the file (a dry run: the same caps as the API); keep it; show the review."""
-        council, audit = await self._audit(db_session, person, code, audit_id)
+        audit = await service.get_audit(db_session, code, audit_id)
         posted = (await request.form()).get("file")
         if not isinstance(posted, UploadFile) or not posted.filename:
             errors = [FieldError(field="file", message="Choose a CSV or XLSX file to upload", source="body")]
@@ -182,11 +174,12 @@ class ImportPages(Controller):
         audit_id: AuditId,
         upload_id: UploadId,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template:
         """The dry run's plan: every column and title with its decision and a choice to confirm."""
-        council, audit = await self._audit(db_session, person, code, audit_id)
+        audit = await service.get_audit(db_session, code, audit_id)
         upload = await uploads.fetch(
             db_session, session_hash=person.session_hash, audit_id=audit.id, upload_id=upload_id
         )
@@ -203,11 +196,12 @@ class ImportPages(Controller):
         audit_id: AuditId,
         upload_id: UploadId,
         person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """The import for real, with the person's choices as ``mapping``: all of it, or nothing."""
-        council, audit = await self._audit(db_session, person, code, audit_id)
+        audit = await service.get_audit(db_session, code, audit_id)
         upload = await uploads.fetch(
             db_session, session_hash=person.session_hash, audit_id=audit.id, upload_id=upload_id
         )

@@ -1,8 +1,8 @@
 """A manager's team pages (issue 16): the council dashboard, the team matrix, a member's page and
 the spreadsheet export, under ``/app/councils/{code}``.
 
-The guard is the keys' own, as on the council's keys page: ``require_council(person.principal,
-code)`` (admin, or a manager of this council; another council's manager gets 404). Every read and
+The guard is the keys' own, as on the council's keys page (``api.web.councils.MANAGED_COUNCIL``,
+``require_council``: admin, or a manager of this council; another council's manager gets 404). Every read and
 write is a function the JSON routes call: ``api.audits.service`` (audits, members, the assessments
 matrix, the export), ``api.needs.service`` (profiles, readiness through the gap analysis, the team
 from its compact levels rows). A form with mistakes comes back with an error summary and a 4xx
@@ -35,7 +35,6 @@ from api.audits.forms import (
 )
 from api.audits.routes import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from api.audits.schemas import AuditOut, MemberOut
-from api.auth import require_council
 from api.db.models import Audit
 from api.deps import STORE
 from api.errors import Conflict, FieldError, ProblemError
@@ -45,11 +44,11 @@ from api.params import AuditId, GssCode, MemberRef
 from api.preconditions import PreconditionFailed
 from api.responses import attachment
 from api.rounds import service as rounds
+from api.web.councils import MANAGED_COUNCIL, Done
 from api.web.render import page
-from api.web.sessions import SIGNED_IN, SignedIn
+from api.web.sessions import SIGNED_IN
 from taxonomy.index import FrameworkIndex
 
-Done = Annotated[str | None, QueryParameter(max_length=40)]
 NeedsChoice = Annotated[uuid.UUID | None, QueryParameter(description="Needs profile for readiness.")]
 Filter = Annotated[str | None, QueryParameter(max_length=80)]
 """A matrix filter from a GET form: empty means every one; a value not in the list is ignored."""
@@ -89,21 +88,19 @@ class TeamPages(Controller):
     path = "/app/councils/{code:str}"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE}
+    dependencies = {"person": SIGNED_IN, "store": STORE, "council": MANAGED_COUNCIL}
 
     async def _audit(
         self,
         db_session: AsyncSession,
         store: FrameworkStore,
-        person: SignedIn,
-        code: str,
+        council: accounts.CouncilPage,
         audit_id: uuid.UUID,
-    ) -> tuple[accounts.CouncilPage, Audit, FrameworkIndex]:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        audit = await service.get_audit(db_session, code, audit_id)
+    ) -> tuple[Audit, FrameworkIndex]:
+        """The audit in the path, of the council the person may manage (``MANAGED_COUNCIL``)."""
+        audit = await service.get_audit(db_session, council.gss, audit_id)
         _, index = await store.resolve(db_session, audit.framework_version)
-        return council, audit, index
+        return audit, index
 
     # --- the dashboard ---------------------------------------------------------------------------
 
@@ -112,14 +109,14 @@ class TeamPages(Controller):
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         store: FrameworkStore,
-        code: str,
+        council: accounts.CouncilPage,
         needs_id: uuid.UUID | None,
         *,
         form: AuditForm | None = None,
         errors: list[FieldError] | None = None,
         status_code: int = 200,
     ) -> Template:
-        council = await accounts.council_page(db_session, code)
+        code = council.gss
         audits, total = await service.list_audits(db_session, code, AUDITS_SHOWN, 0)
         profiles, _ = await needs.list_profiles(db_session, code, PROFILES_SHOWN, 0)
         chosen = next((p for p in profiles if p.id == needs_id), profiles[0] if profiles else None)
@@ -156,31 +153,29 @@ class TeamPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         needs: NeedsChoice = None,
     ) -> Template:
         """The council's audits with readiness against a chosen needs profile, and links to the rest."""
-        require_council(person.principal, code)
-        return await self._dashboard(request, db_session, store, code, needs)
+        return await self._dashboard(request, db_session, store, council, needs)
 
     @post("/audits", operation_id="createAuditPage", status_code=303)
     async def create_audit(
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """``POST /v1/councils/{code}/audits`` from a form; then on to the import."""
-        require_council(person.principal, code)
         form = await read_form(request, AuditForm)
         data, errors = check_audit(form)
         if data is None:
             return await self._dashboard(
-                request, db_session, store, code, None, form=form, errors=errors, status_code=422
+                request, db_session, store, council, None, form=form, errors=errors, status_code=422
             )
         audit = await service.create_audit(db_session, store, code, data)
         return _see_other(f"{audit_path(code, audit.id)}/import?done=created")
@@ -192,7 +187,7 @@ class TeamPages(Controller):
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         store: FrameworkStore,
-        person: SignedIn,
+        council: accounts.CouncilPage,
         code: str,
         audit_id: uuid.UUID,
         *,
@@ -203,7 +198,7 @@ class TeamPages(Controller):
         errors: list[FieldError] | None = None,
         status_code: int = 200,
     ) -> Template:
-        council, audit, index = await self._audit(db_session, store, person, code, audit_id)
+        audit, index = await self._audit(db_session, store, council, audit_id)
         team = await needs.load_team(db_session, audit.id)
         context = {
             "council": council,
@@ -222,7 +217,7 @@ class TeamPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         audit_id: AuditId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         role: Filter = None,
@@ -234,7 +229,7 @@ class TeamPages(Controller):
             request,
             db_session,
             store,
-            person,
+            council,
             code,
             audit_id,
             role=role or None,
@@ -248,12 +243,12 @@ class TeamPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         audit_id: AuditId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """``POST …/members`` from the matrix page's form."""
-        _, audit, index = await self._audit(db_session, store, person, code, audit_id)
+        audit, index = await self._audit(db_session, store, council, audit_id)
         form = await read_form(request, MemberForm)
         data, errors = check_new_member(index, form)
         if data is not None:
@@ -271,7 +266,7 @@ class TeamPages(Controller):
                 request,
                 db_session,
                 store,
-                person,
+                council,
                 code,
                 audit_id,
                 form=form,
@@ -285,13 +280,13 @@ class TeamPages(Controller):
         self,
         code: GssCode,
         audit_id: AuditId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         format: ExportFormat = "xlsx",
     ) -> Response[bytes]:
         """The same file as ``GET /v1/…/export``."""
-        _, audit, index = await self._audit(db_session, store, person, code, audit_id)
+        audit, index = await self._audit(db_session, store, council, audit_id)
         body, filename = await service.export_spreadsheet(db_session, index, audit, format)
         return attachment(body, CSV_MEDIA_TYPE if format == "csv" else XLSX_MEDIA_TYPE, filename)
 
@@ -302,7 +297,7 @@ class TeamPages(Controller):
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         store: FrameworkStore,
-        person: SignedIn,
+        council: accounts.CouncilPage,
         code: str,
         audit_id: uuid.UUID,
         reference: str,
@@ -312,7 +307,7 @@ class TeamPages(Controller):
         errors: list[FieldError] | None = None,
         status_code: int = 200,
     ) -> Template:
-        council, audit, index = await self._audit(db_session, store, person, code, audit_id)
+        audit, index = await self._audit(db_session, store, council, audit_id)
         member = await service.get_member(db_session, audit, reference)
         out = await service.member_out(db_session, member)
         context = {
@@ -337,12 +332,12 @@ class TeamPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         done: Done = None,
     ) -> Template:
-        return await self._member(request, db_session, store, person, code, audit_id, reference, done=done)
+        return await self._member(request, db_session, store, council, code, audit_id, reference, done=done)
 
     @post("/audits/{audit_id:uuid}/members/{reference:str}", operation_id="updateMemberPage", status_code=303)
     async def update_member(
@@ -351,12 +346,12 @@ class TeamPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """``PATCH …/members/{reference}`` with ``If-Match`` the revision the form was drawn from."""
-        _, audit, index = await self._audit(db_session, store, person, code, audit_id)
+        audit, index = await self._audit(db_session, store, council, audit_id)
         member = await service.get_member(db_session, audit, reference)
         form = await read_form(request, MemberForm)
         shown: MemberForm | None = form  # None: the member as stored now (after a 412)
@@ -380,7 +375,7 @@ class TeamPages(Controller):
                 request,
                 db_session,
                 store,
-                person,
+                council,
                 code,
                 audit_id,
                 reference,
@@ -401,12 +396,12 @@ class TeamPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """The manager's levels through ``PUT …/assessments`` (source ``manager``), all or nothing."""
-        _, audit, index = await self._audit(db_session, store, person, code, audit_id)
+        audit, index = await self._audit(db_session, store, council, audit_id)
         member = await service.get_member(db_session, audit, reference)
         out = await service.member_out(db_session, member)
         posted = {name: value for name, value in (await request.form()).items() if isinstance(value, str)}
@@ -414,7 +409,7 @@ class TeamPages(Controller):
         changes, errors = check_levels(member.reference, posted, current, index)
         if errors:
             return await self._member(
-                request, db_session, store, person, code, audit_id, reference, errors=errors, status_code=422
+                request, db_session, store, council, code, audit_id, reference, errors=errors, status_code=422
             )
         if not changes:
             return _see_other(
@@ -430,12 +425,12 @@ class TeamPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template:
         """Removing erases every assessment of the member: one page says so and asks."""
-        council, audit, _ = await self._audit(db_session, store, person, code, audit_id)
+        audit, _ = await self._audit(db_session, store, council, audit_id)
         member = await service.get_member(db_session, audit, reference)
         return page(
             request, "audits/remove_member.html", {"council": council, "audit": audit, "member": member}
@@ -451,12 +446,12 @@ class TeamPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Response[Any]:
         """``DELETE …/members/{reference}``."""
-        _, audit, _ = await self._audit(db_session, store, person, code, audit_id)
+        audit, _ = await self._audit(db_session, store, council, audit_id)
         member = await service.get_member(db_session, audit, reference)
         await service.delete_member(db_session, audit, member)
         return _see_other(f"{audit_path(code, audit_id)}?done=member-removed")

@@ -1,6 +1,6 @@
 """A manager's trend and benchmark pages (issue 18), under ``/app/councils/{code}``.
 
-The guard is the keys' own (``require_council``); the pages call what ``GET …/trend`` and
+The guard is the keys' own (``api.web.councils.MANAGED_COUNCIL``); the pages call what ``GET …/trend`` and
 ``GET …/benchmark`` call (``api.benchmarks.service``). GET forms, so they work with JavaScript off;
 the chart is server-rendered SVG with its data as a table beside it.
 """
@@ -18,18 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.accounts import service as accounts
 from api.analysis.benchmark import GROUP_KINDS
-from api.auth import require_council
 from api.benchmarks import service, views
 from api.benchmarks.service import GROUP_LABELS
 from api.councils.registry import CouncilRegistry
 from api.deps import REGISTRY, STORE
 from api.errors import FieldError, ProblemError
 from api.framework.store import FrameworkStore
-from api.needs.pages import choices, refusal
 from api.needs.views import rag
 from api.params import GssCode
+from api.web.councils import MANAGED_COUNCIL, chooser_context, refusal
 from api.web.render import page
-from api.web.sessions import SIGNED_IN, SignedIn
+from api.web.sessions import SIGNED_IN
 
 Chosen = Annotated[uuid.UUID | None, QueryParameter(description="A needs profile id.")]
 GroupText = Annotated[str | None, QueryParameter(max_length=40)]
@@ -39,28 +38,21 @@ class BenchmarkPages(Controller):
     path = "/app/councils/{code:str}"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE, "registry": REGISTRY}
+    dependencies = {"person": SIGNED_IN, "store": STORE, "registry": REGISTRY, "council": MANAGED_COUNCIL}
 
     @get("/trend", operation_id="getTrendPage")
     async def trend(
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         needs: Chosen = None,
     ) -> Template:
         """Readiness over every audit on the profile's edition: the chart and its table."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        context: dict[str, Any] = {
-            "council": council,
-            "choices": await choices(db_session, code),
-            "needs_id": needs,
-            "trend": None,
-            "errors": [],
-        }
+        context = await chooser_context(db_session, council, needs_id=needs)
+        context["trend"] = None
         status = 200
         if needs is not None:
             try:
@@ -77,7 +69,7 @@ class BenchmarkPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         registry: NamedDependency[CouncilRegistry],
@@ -85,16 +77,11 @@ class BenchmarkPages(Controller):
         group: GroupText = None,
     ) -> Template:
         """Our RAG per row against a group's shares, our readiness against its quartiles."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        context: dict[str, Any] = {
-            "council": council,
-            "choices": await choices(db_session, code),
-            "needs_id": needs,
+        context = await chooser_context(db_session, council, needs_id=needs)
+        context |= {
             "group": group or "all",
             "group_options": [(kind, GROUP_LABELS[kind]) for kind in GROUP_KINDS],
             "view": None,
-            "errors": [],
         }
         status = 200
         chosen = group or "all"

@@ -1,8 +1,8 @@
 """A manager's needs, gaps and progress pages (issue 16), under ``/app/councils/{code}``.
 
-The guard is the keys' own (``require_council(person.principal, code)``: admin, or a manager of this
-council; another council's manager gets 404). Every read and write is a function the JSON routes
-call (DESIGN §3–4, no rule written twice): ``api.needs.service`` ``create``/``update``/
+The guard is the keys' own (``api.web.councils.MANAGED_COUNCIL``, ``require_council``: admin, or a
+manager of this council; another council's manager gets 404). Every read and write is a function
+the JSON routes call (DESIGN §3–4, no rule written twice): ``api.needs.service`` ``create``/``update``/
 ``requirements`` (``POST``/``PATCH …/needs``, ``GET …/needs/{id}/requirements``), ``gaps``
 (``GET …/audits/{id}/gaps``) and ``progress_review`` (``GET …/progress``). An edit carries the
 revision it was drawn from and is written with ``If-Match`` exactly as the API's (issue 12: the
@@ -19,7 +19,6 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
@@ -28,8 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.accounts import service as accounts
 from api.audits import service as audits
-from api.audits.schemas import AuditOut
-from api.auth import require_council
+from api.db.models import NeedsProfile
 from api.deps import STORE
 from api.errors import FieldError, ProblemError
 from api.framework.store import FrameworkStore
@@ -44,19 +42,26 @@ from api.needs.forms import (
     form_from_profile,
     read_needs_form,
 )
-from api.needs.schemas import NeedsOut, NeedsUpdate
+from api.needs.schemas import NeedsUpdate
 from api.params import AuditId, GssCode, MemberRef, NeedsId
 from api.preconditions import PreconditionFailed
 from api.reports.html import skill_groups
+from api.web.councils import (
+    CHOICES_SHOWN,
+    MANAGED_COUNCIL,
+    Choices,
+    Chosen,
+    Done,
+    choices,
+    chooser_context,
+    refusal,
+)
 from api.web.render import page
-from api.web.sessions import SIGNED_IN, SignedIn
+from api.web.sessions import SIGNED_IN
 from taxonomy.index import FrameworkIndex
 from taxonomy.model import IMPORTANCE_WEIGHT
 
-Done = Annotated[str | None, QueryParameter(max_length=40)]
-Chosen = Annotated[uuid.UUID | None, QueryParameter(description="An audit or needs profile id.")]
 SortQuery = Annotated[str, QueryParameter(pattern=views.SORT_PATTERN)]
-CHOICES_SHOWN = 100
 DONE_MESSAGES = {
     "created": "The needs profile is saved.",
     "saved": "Your changes are saved.",
@@ -72,41 +77,11 @@ def needs_path(code: str, needs_id: uuid.UUID | None = None) -> str:
     return f"/app/councils/{code}/needs" + (f"/{needs_id}" if needs_id else "")
 
 
-class Choices(msgspec.Struct, frozen=True, kw_only=True):
-    """The council's audits (newest first) and needs profiles, for the analysis pages' choosers."""
-
-    audits: list[AuditOut]
-    profiles: list[NeedsOut]
-    audit_options: list[tuple[str, str]]
-    profile_options: list[tuple[str, str]]
-
-
-async def choices(session: AsyncSession, code: str) -> Choices:
-    """What the choosers offer: the same lists as ``GET …/audits`` and ``GET …/needs``."""
-    found, _ = await audits.list_audits(session, code, CHOICES_SHOWN, 0)
-    profiles, _ = await service.list_profiles(session, code, CHOICES_SHOWN, 0)
-    return Choices(
-        audits=found,
-        profiles=profiles,
-        audit_options=[
-            (str(a.id), f"{a.title}, {a.audit_date:%-d %B %Y} ({a.members} members, {a.framework_version})")
-            for a in found
-        ],
-        profile_options=[(str(p.id), f"{p.title} ({p.framework_version})") for p in profiles],
-    )
-
-
-def refusal(exc: ProblemError, field: str) -> list[FieldError]:
-    """A service's refusal as the page's error summary: its own field errors, or its detail
-    linked to the chooser that caused it."""
-    return [FieldError(field=field, message=str(exc.detail), source="query")]
-
-
 class NeedsPages(Controller):
     path = "/app/councils/{code:str}"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE}
+    dependencies = {"person": SIGNED_IN, "store": STORE, "council": MANAGED_COUNCIL}
 
     # --- needs profiles ----------------------------------------------------------------------
 
@@ -115,11 +90,9 @@ class NeedsPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
     ) -> Template:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         profiles, total = await service.list_profiles(db_session, code, CHOICES_SHOWN, 0)
         context = {"council": council, "profiles": profiles, "total": total}
         return page(request, "needs/list.html", context)
@@ -156,12 +129,10 @@ class NeedsPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         _, index = await store.resolve(db_session, None)
         return await self._form_page(request, council, index, NeedsForm())
 
@@ -170,13 +141,11 @@ class NeedsPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """``POST /v1/councils/{code}/needs`` from the form, on the latest published edition."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         _, index = await store.resolve(db_session, None)
         form = await _read(request, index)
         data, errors = check_needs(form, index)
@@ -184,11 +153,7 @@ class NeedsPages(Controller):
             try:
                 profile = await service.create(db_session, store, code, data)
             except ProblemError as exc:
-                errors = [
-                    FieldError(field=field_for(e.field), message=e.message, source="body")
-                    for e in exc.errors or []
-                ]
-                errors = errors or refusal(exc, "title")
+                errors = _refused(exc)
             else:
                 return Redirect(path=f"{needs_path(code, profile.id)}?done=created", status_code=303)
         return await self._form_page(request, council, index, form, errors=errors, status_code=422)
@@ -199,14 +164,12 @@ class NeedsPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         needs_id: NeedsId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         done: Done = None,
     ) -> Template:
         """The profile as entered and expanded into requirement rows (``GET …/requirements``)."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         profile = await service.get(db_session, code, needs_id)
         _, index = await store.resolve(db_session, profile.framework_version)
         requirements = await service.requirements(db_session, store, profile)
@@ -228,22 +191,13 @@ class NeedsPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         needs_id: NeedsId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         profile = await service.get(db_session, code, needs_id)
         _, index = await store.resolve(db_session, profile.framework_version)
-        form = form_from_profile(
-            profile.title,
-            profile.horizon,
-            profile.establishment,
-            profile.scenarios,
-            profile.rows,
-            profile.revision,
-        )
+        form = _form_of(profile)
         return await self._form_page(request, council, index, form, profile_id=profile.id)
 
     @post("/needs/{needs_id:uuid}/edit", operation_id="updateNeedsPage", status_code=303)
@@ -252,13 +206,11 @@ class NeedsPages(Controller):
         request: Request[Any, Any, Any],
         code: GssCode,
         needs_id: NeedsId,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
     ) -> Template | Response[Any]:
         """``PATCH …/needs/{id}`` with ``If-Match`` the revision the form was drawn from."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         profile = await service.get(db_session, code, needs_id)
         _, index = await store.resolve(db_session, profile.framework_version)
         form = await _read(request, index)
@@ -280,20 +232,9 @@ class NeedsPages(Controller):
             except PreconditionFailed:
                 await db_session.refresh(profile)
                 errors, status = [FieldError(field="title", message=STALE_PROFILE, source="body")], 412
-                form = form_from_profile(
-                    profile.title,
-                    profile.horizon,
-                    profile.establishment,
-                    profile.scenarios,
-                    profile.rows,
-                    profile.revision,
-                )
+                form = _form_of(profile)
             except ProblemError as exc:
-                errors = [
-                    FieldError(field=field_for(e.field), message=e.message, source="body")
-                    for e in exc.errors or []
-                ]
-                errors, status = errors or refusal(exc, "title"), exc.status_code
+                errors, status = _refused(exc), exc.status_code
             else:
                 return Redirect(path=f"{needs_path(code, profile.id)}?done=saved", status_code=303)
         return await self._form_page(
@@ -307,7 +248,7 @@ class NeedsPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         audit: Chosen = None,
@@ -315,20 +256,14 @@ class NeedsPages(Controller):
         sort: SortQuery = views.DEFAULT_SORT,
     ) -> Template:
         """Readiness, the RAG table (sortable by ``sort``) and each member against their role."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        found = await choices(db_session, code)
-        context: dict[str, Any] = {
-            "council": council,
-            "choices": found,
-            "audit_id": audit,
-            "needs_id": needs,
+        context = await chooser_context(db_session, council, audit_id=audit, needs_id=needs)
+        found: Choices = context["choices"]
+        context |= {
             "sort": sort,
             "sorts": [views.SortColumn(key, heading) for key, (heading, _) in views.SORTS.items()],
             "report": None,
             "audit": None,
             "profile": None,
-            "errors": [],
         }
         status = 200
         if audit is not None and needs is not None:
@@ -353,14 +288,12 @@ class NeedsPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         needs: Chosen = None,
     ) -> Template:
         """One member against their own role's requirements (DESIGN §2.2), from the same gap analysis."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         audit = await audits.get_audit(db_session, code, audit_id)
         member = await audits.get_member(db_session, audit, reference)
         _, index = await store.resolve(db_session, audit.framework_version)
@@ -401,7 +334,7 @@ class NeedsPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         from_audit: Annotated[uuid.UUID | None, QueryParameter(name="from")] = None,
@@ -409,18 +342,8 @@ class NeedsPages(Controller):
         needs: Chosen = None,
     ) -> Template:
         """Two audits against one profile: covered before and after, RAG changes, who joined or left."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        found = await choices(db_session, code)
-        context: dict[str, Any] = {
-            "council": council,
-            "choices": found,
-            "from_id": from_audit,
-            "to_id": to_audit,
-            "needs_id": needs,
-            "result": None,
-            "errors": [],
-        }
+        context = await chooser_context(db_session, council, needs_id=needs)
+        context |= {"from_id": from_audit, "to_id": to_audit, "result": None}
         status = 200
         if from_audit is not None and to_audit is not None and needs is not None:
             try:
@@ -439,3 +362,24 @@ async def _read(request: Request[Any, Any, Any], index: FrameworkIndex) -> Needs
     values = {name: value for name, value in posted.items() if isinstance(value, str)}
     scenarios = [value for value in posted.getall("scenario", []) if isinstance(value, str)]
     return read_needs_form(values, scenarios, index)
+
+
+def _form_of(profile: NeedsProfile) -> NeedsForm:
+    """The form as the profile now stands, carrying the revision it is drawn from."""
+    return form_from_profile(
+        profile.title,
+        profile.horizon,
+        profile.establishment,
+        profile.scenarios,
+        profile.rows,
+        profile.revision,
+    )
+
+
+def _refused(exc: ProblemError) -> list[FieldError]:
+    """A write the service refused: its field errors on the form's own fields, else its detail on
+    the title."""
+    errors = [
+        FieldError(field=field_for(e.field), message=e.message, source="body") for e in exc.errors or []
+    ]
+    return errors or refusal(exc, "title")

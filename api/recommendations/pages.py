@@ -1,7 +1,7 @@
 """A manager's training plan, joint working and career pathway pages (issue 16), under
 ``/app/councils/{code}``.
 
-The guard is the keys' own (``require_council(person.principal, code)``). The pages call what the
+The guard is the keys' own (``api.web.councils.MANAGED_COUNCIL``). The pages call what the
 JSON routes call (DESIGN §3–4): the plan is ``service.recommendations`` (``GET …/recommendations``,
 DESIGN §2.3, the optimal plan within both budgets), joint working ``service.joint_working_advice``
 (the same §2.4 suggestions that route returns, without solving a plan it would not show), a
@@ -12,7 +12,6 @@ summary and 422. These pages only read, so they are GET forms that work with Jav
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
@@ -23,18 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.accounts import service as accounts
 from api.audits import service as audits
-from api.auth import require_council
 from api.deps import STORE
 from api.errors import FieldError, ProblemError
 from api.framework.store import FrameworkStore
-from api.needs.pages import choices, refusal
 from api.params import SLUG_MAX_LENGTH, AuditId, GssCode, MemberRef
 from api.recommendations import service, views
+from api.web.councils import MANAGED_COUNCIL, BudgetText, Chosen, chooser_context, refusal
 from api.web.render import page
-from api.web.sessions import SIGNED_IN, SignedIn
+from api.web.sessions import SIGNED_IN
 
-Chosen = Annotated[uuid.UUID | None, QueryParameter(description="An audit or needs profile id.")]
-BudgetText = Annotated[str | None, QueryParameter(max_length=40)]
 TargetQuery = Annotated[str | None, QueryParameter(max_length=SLUG_MAX_LENGTH)]
 
 
@@ -42,14 +38,14 @@ class RecommendationPages(Controller):
     path = "/app/councils/{code:str}"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE}
+    dependencies = {"person": SIGNED_IN, "store": STORE, "council": MANAGED_COUNCIL}
 
     @get("/plan", operation_id="getTrainingPlanPage")
     async def plan(
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         audit: Chosen = None,
@@ -58,18 +54,9 @@ class RecommendationPages(Controller):
         budget_days: BudgetText = None,
     ) -> Template:
         """Budgets in, the optimal plan out: placements with the rows they close, totals, rows open."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         form = views.BudgetForm(budget_gbp=budget_gbp or "", budget_days=budget_days or "")
-        context: dict[str, Any] = {
-            "council": council,
-            "choices": await choices(db_session, code),
-            "audit_id": audit,
-            "needs_id": needs,
-            "form": form,
-            "plan": None,
-            "errors": [],
-        }
+        context = await chooser_context(db_session, council, audit_id=audit, needs_id=needs)
+        context |= {"form": form, "plan": None}
         status = 200
         asked = budget_gbp is not None or budget_days is not None
         if audit is not None and needs is not None and asked:
@@ -107,24 +94,15 @@ class RecommendationPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         audit: Chosen = None,
         needs: Chosen = None,
     ) -> Template:
         """Neighbours that share and can help, common needs, forms, joint-cohort courses (DESIGN §2.4)."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
-        context: dict[str, Any] = {
-            "council": council,
-            "choices": await choices(db_session, code),
-            "audit_id": audit,
-            "needs_id": needs,
-            "neighbours": None,
-            "not_sharing": None,
-            "errors": [],
-        }
+        context = await chooser_context(db_session, council, audit_id=audit, needs_id=needs)
+        context |= {"neighbours": None, "not_sharing": None}
         status = 200
         if audit is not None and needs is not None:
             try:
@@ -145,14 +123,12 @@ class RecommendationPages(Controller):
         code: GssCode,
         audit_id: AuditId,
         reference: MemberRef,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         store: NamedDependency[FrameworkStore],
         target: TargetQuery = None,
     ) -> Template:
         """Readiness for each reachable role and, for a chosen target, the route and training per step."""
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         audit = await audits.get_audit(db_session, code, audit_id)
         _, index = await store.resolve(db_session, audit.framework_version)
         errors: list[FieldError] = []

@@ -9,7 +9,6 @@ self-contained page (its own print CSS, nothing loaded or run), sent with the re
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, MediaType, Request, Response, get
@@ -24,16 +23,14 @@ from api.auth import require_council
 from api.deps import STORE
 from api.errors import FieldError, Unprocessable
 from api.framework.store import FrameworkStore
-from api.needs.pages import choices
 from api.params import AuditId, GssCode, NeedsQuery
 from api.recommendations.views import BudgetForm, check_budgets
 from api.reports.html import CONTENT_SECURITY_POLICY
 from api.reports.service import build_report
+from api.web.councils import MANAGED_COUNCIL, BudgetText, Chosen, chooser_context
 from api.web.render import page
 from api.web.sessions import SIGNED_IN, SignedIn
 
-Chosen = Annotated[uuid.UUID | None, QueryParameter(description="An audit or needs profile id.")]
-BudgetText = Annotated[str | None, QueryParameter(max_length=40)]
 Download = Annotated[bool, QueryParameter(description="Send the report as a file to save.")]
 
 
@@ -50,33 +47,28 @@ class ReportPages(Controller):
     path = "/app/councils/{code:str}"
     include_in_schema = False
     tags = ["pages"]
-    dependencies = {"person": SIGNED_IN, "store": STORE}
+    dependencies = {"person": SIGNED_IN, "store": STORE, "council": MANAGED_COUNCIL}
 
     @get("/report", operation_id="getReportChooserPage")
     async def chooser(
         self,
         request: Request[Any, Any, Any],
         code: GssCode,
-        person: NamedDependency[SignedIn],
+        council: NamedDependency[accounts.CouncilPage],
         db_session: NamedDependency[AsyncSession],
         audit: Chosen = None,
         needs: Chosen = None,
         budget_gbp: BudgetText = None,
         budget_days: BudgetText = None,
     ) -> Template:
-        require_council(person.principal, code)
-        council = await accounts.council_page(db_session, code)
         budgets, errors = _budgets(budget_gbp, budget_days)
         query = None
         if audit is not None and needs is not None and not errors:
             query = f"needs={needs}" + (
                 f"&budget_gbp={budgets[0]:g}&budget_days={budgets[1]:g}" if budgets else ""
             )
-        context = {
-            "council": council,
-            "choices": await choices(db_session, code),
-            "audit_id": audit,
-            "needs_id": needs,
+        context = await chooser_context(db_session, council, audit_id=audit, needs_id=needs)
+        context |= {
             "form": BudgetForm(budget_gbp=budget_gbp or "", budget_days=budget_days or ""),
             "report_path": f"/app/councils/{code}/audits/{audit}/report?{query}" if query else None,
             "errors": errors,
