@@ -321,19 +321,24 @@ class RateLimiter:
                 retry_after=reset,
             )
 
-    async def sign_in_gate(self, address: str) -> None:
-        """Refuse (429) a sign-in from an address that has spent its failures for this window, before
-        any password is checked, so a throttled address learns nothing more (issue 15)."""
-        quota = self._settings.sign_in_address_per_minute
+    async def _spent(self, bucket: str) -> tuple[int, int]:
+        """What ``bucket`` has counted in this window and the seconds until the window renews: a gate
+        reads the failures earlier requests counted, and counts nothing itself."""
         window_start, reset = self._window()
         async with self._connection() as connection:
             used = await connection.scalar(
                 select(RateLimitCounter.count).where(
-                    RateLimitCounter.window_start == window_start,
-                    RateLimitCounter.bucket == f"sign-in-failures:{address}",
+                    RateLimitCounter.window_start == window_start, RateLimitCounter.bucket == bucket
                 )
             )
-        if (used or 0) >= quota:
+        return used or 0, reset
+
+    async def sign_in_gate(self, address: str) -> None:
+        """Refuse (429) a sign-in from an address that has spent its failures for this window, before
+        any password is checked, so a throttled address learns nothing more (issue 15)."""
+        quota = self._settings.sign_in_address_per_minute
+        used, reset = await self._spent(f"sign-in-failures:{address}")
+        if used >= quota:
             raise RateLimited(
                 f"Too many failed sign-ins from this address (more than {quota} a minute); "
                 f"try again in {reset} s",
@@ -348,15 +353,8 @@ class RateLimiter:
         """Refuse (429) a self-assessment link from an address that has spent its failures (unknown,
         expired or revoked links) for this window, before the link is looked up (issue 17)."""
         quota = self._settings.round_link_failures_per_minute
-        window_start, reset = self._window()
-        async with self._connection() as connection:
-            used = await connection.scalar(
-                select(RateLimitCounter.count).where(
-                    RateLimitCounter.window_start == window_start,
-                    RateLimitCounter.bucket == f"round-link-failures:{address}",
-                )
-            )
-        if (used or 0) >= quota:
+        used, reset = await self._spent(f"round-link-failures:{address}")
+        if used >= quota:
             raise RateLimited(
                 f"Too many links that do not work from this address (more than {quota} a minute); "
                 f"try again in {reset} s",

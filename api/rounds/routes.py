@@ -93,6 +93,30 @@ async def _round_response(
     return tagged(await service.round_out(session, state.settings, rnd), service.etag(rnd), status_code)
 
 
+async def _email(
+    request: Request[Any, Any, Any],
+    state: State,
+    audit: Audit,
+    rnd: Round,
+    data: MailRequest,
+    session: AsyncSession,
+    *,
+    reminder: bool,
+) -> MailResult:
+    """Links and reminders are one service call: a reminder goes only to those not yet submitted."""
+    return await service.email_links(
+        session,
+        state.settings,
+        audit,
+        rnd,
+        members=data.members,
+        emails=dict(data.emails),
+        actor=await _actor(request, session),
+        address=client_address(request),
+        reminder=reminder,
+    )
+
+
 class RoundController(Controller):
     path = "/v1/councils/{code:str}/audits/{audit_id:uuid}/rounds"
     tags = ["rounds"]
@@ -237,16 +261,7 @@ class RoundController(Controller):
         data: JSONBody[MailRequest],
         db_session: NamedDependency[AsyncSession],
     ) -> MailResult:
-        return await service.email_links(
-            db_session,
-            state.settings,
-            audit,
-            rnd,
-            members=data.members,
-            emails=dict(data.emails),
-            actor=await _actor(request, db_session),
-            address=client_address(request),
-        )
+        return await _email(request, state, audit, rnd, data, db_session, reminder=False)
 
     @post(
         "/{round_id:uuid}/reminders",
@@ -264,17 +279,7 @@ class RoundController(Controller):
         data: JSONBody[MailRequest],
         db_session: NamedDependency[AsyncSession],
     ) -> MailResult:
-        return await service.email_links(
-            db_session,
-            state.settings,
-            audit,
-            rnd,
-            members=data.members,
-            emails=dict(data.emails),
-            actor=await _actor(request, db_session),
-            address=client_address(request),
-            reminder=True,
-        )
+        return await _email(request, state, audit, rnd, data, db_session, reminder=True)
 
     @get(
         "/{round_id:uuid}/review",
