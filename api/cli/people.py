@@ -90,14 +90,18 @@ def people_reset(email: str) -> None:
     )
 
 
+def _change_grant(change: Callable[..., Awaitable[list[str]]], email: str, grant: str) -> None:
+    """``grant`` and ``ungrant``: one change in one transaction, then the grants the person holds."""
+    held = _run(load_settings(), lambda session: change(session, email=email, grant=grant, actor=ACTOR))
+    click.echo(f"{people.normalise_email(email)}: {' '.join(held) or '(no grants)'}")
+
+
 @people_group.command("grant")
 @click.option("--email", required=True, help="The person's email.")
 @click.option("--grant", required=True, help=GRANT_HELP)
 def people_grant(email: str, grant: str) -> None:
     """Give a person a grant; prints the grants they hold afterwards."""
-    settings = load_settings()
-    held = _run(settings, lambda session: people.add_grant(session, email=email, grant=grant, actor=ACTOR))
-    click.echo(f"{people.normalise_email(email)}: {' '.join(held) or '(no grants)'}")
+    _change_grant(people.add_grant, email, grant)
 
 
 @people_group.command("ungrant")
@@ -105,9 +109,7 @@ def people_grant(email: str, grant: str) -> None:
 @click.option("--grant", required=True, help=GRANT_HELP)
 def people_ungrant(email: str, grant: str) -> None:
     """Take a grant away; prints the grants they hold afterwards."""
-    settings = load_settings()
-    held = _run(settings, lambda session: people.remove_grant(session, email=email, grant=grant, actor=ACTOR))
-    click.echo(f"{people.normalise_email(email)}: {' '.join(held) or '(no grants)'}")
+    _change_grant(people.remove_grant, email, grant)
 
 
 @people_group.command("list")
