@@ -4,25 +4,59 @@ then redeem the link), and signed in through the real sign-in form, over HTTP or
     person = create_person(database_url, grants=["manager:E08000021"])
     sign_in_browser(page, person)            # a Playwright page on the served app
     sign_in_http(client, person)             # an httpx / litestar TestClient
+
+Mail the app sends arrives at a real SMTP server on loopback: ``with smtp_server() as (inbox, port)``
+(aiosmtpd; ``inbox.messages`` in arrival order), or the ``smtp_server`` fixture of the browser tests.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from email.message import EmailMessage
 from typing import Any, NamedTuple
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from api.db.engine import create_engine
 from api.settings import Settings
 from tests.conftest import run_async
+from tests.serving import free_port
 
 PASSWORD = "correct horse battery staple"
 PEOPLE_TABLES = ("people", "person_grants", "person_tokens", "events")
 CSRF_FIELD_PATTERN = re.compile(r'name="_csrf_token" value="([0-9a-f]+)"')
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it is handed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free loopback port for the block: its inbox and port."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
 
 
 class Credentials(NamedTuple):

@@ -13,6 +13,8 @@ Fixtures:
   ``page.goto("/")`` works; any console message of a Content Security Policy refusal fails the test.
 - ``page_without_js``: the same with JavaScript disabled (every page must work without it).
 - ``console_messages``: what ``page`` logged to the console (``"type: text"``).
+- ``smtp_server``: a real SMTP server on loopback for the test (``tests.accounts.smtp_server``): its
+  ``Inbox`` and port.
 - ``check_accessibility``: ``check_accessibility(page)`` runs axe and fails listing every serious or
   critical violation (``tests.browser.axe``). axe needs JavaScript (its timers never fire without),
   so for ``page_without_js`` it checks a copy of that page's DOM, shown on our own origin (the
@@ -31,6 +33,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from api.settings import Settings
+from tests.accounts import Inbox
+from tests.accounts import smtp_server as loopback_smtp_server
 from tests.browser.axe import assert_accessible
 from tests.serving import served
 
@@ -160,3 +164,10 @@ def check_accessibility(
             context.close()
 
     return check
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    """Mail the served app sends, caught on loopback (the journeys' invitations and round links)."""
+    with loopback_smtp_server() as server:
+        yield server

@@ -6,53 +6,23 @@ dies too). axe runs on every page on the way: no serious or critical violation."
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from email.message import EmailMessage
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
+from tests.accounts import Inbox
 from tests.conftest import GATESHEAD, NEWCASTLE
-from tests.serving import free_port
 
 MANAGER_EMAIL = "dana.reid@newcastle.gov.uk"
 PASSWORD = "kittiwakes nest on the tyne bridge"
 LINK = re.compile(r"(http\S+/app/set-password/[A-Za-z0-9_-]+)")
 NEWCASTLE_NAME = "Newcastle upon Tyne"
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it is handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def invite_from_the_cli(database_url: str, base_url: str, smtp_port: int) -> subprocess.CompletedProcess[str]:

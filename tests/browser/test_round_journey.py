@@ -11,25 +11,19 @@ answer 410 and name nothing, and the form refuses a post without its CSRF token,
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import os
 import re
-from collections.abc import Callable, Iterator
-from email.message import EmailMessage
-from typing import Any
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
 
 from api.settings import Settings
-from tests.accounts import create_person, sign_in_browser
+from tests.accounts import Inbox, create_person, sign_in_browser
 from tests.browser.test_team_pages import SCREENSHOTS, screenshot
 from tests.conftest import NEWCASTLE, bearer, run_async
-from tests.serving import free_port
 
 MANAGER = [f"manager:{NEWCASTLE}"]
 NEWCASTLE_NAME = "Newcastle upon Tyne"
@@ -39,30 +33,6 @@ NAMES = ["Ana Byrne", "Ben Carr", "Cat Dale", "Dev Ellis", "Eve Ford", "Finn Gra
 ROUND_TITLE = "Spring 2027 self-assessment"
 PHONE = {"width": 375, "height": 812}
 LINK = re.compile(r"(http\S+/app/self-assessment/[A-Za-z0-9_-]+)")
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it is handed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
