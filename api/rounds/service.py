@@ -811,6 +811,20 @@ def _stored_answers(answers: Sequence[AnswerIn]) -> dict[str, object]:
     }
 
 
+async def _keep_answers(
+    session: AsyncSession, found: Holder, data: SelfAssessmentIn, **stamp: dt.datetime
+) -> None:
+    """The member's answers on their round row, stamped ``draft_saved_at`` or ``submitted_at`` (a
+    draft and a submission differ only there); the row is read back for the answer."""
+    await session.execute(
+        update(RoundMember)
+        .where(RoundMember.round_id == found.round.id, RoundMember.member_id == found.member.id)
+        .values(answers=_stored_answers(data.answers), revision=RoundMember.revision + 1, **stamp)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(found.round_member)
+
+
 async def save_draft(
     session: AsyncSession,
     store: FrameworkStore,
@@ -831,15 +845,7 @@ async def save_draft(
         )
     scoper = await _scoper(session, store, found.audit, found.round)
     _checked(scoper.of(found.member.role), data, found.round, submitting=False)
-    await session.execute(
-        update(RoundMember)
-        .where(RoundMember.round_id == found.round.id, RoundMember.member_id == found.member.id)
-        .values(
-            answers=_stored_answers(data.answers), draft_saved_at=_now(), revision=RoundMember.revision + 1
-        )
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(found.round_member)
+    await _keep_answers(session, found, data, draft_saved_at=_now())
     return await _form(session, store, settings, found)
 
 
@@ -875,12 +881,7 @@ async def submit(
         if answer.level is not None
     ]
     await write_assessments(session, rows, actor=f"{found.member.reference} (self-assessment)")
-    await session.execute(
-        update(RoundMember)
-        .where(RoundMember.round_id == found.round.id, RoundMember.member_id == found.member.id)
-        .values(answers=_stored_answers(data.answers), submitted_at=_now(), revision=RoundMember.revision + 1)
-        .execution_options(synchronize_session=False)
-    )
+    await _keep_answers(session, found, data, submitted_at=_now())
     gss, audit_id, round_id = found.audit.council_gss, found.audit.id, found.round.id
     await emit(  # issue 19: committed with the submission, or not at all
         session,
@@ -895,7 +896,6 @@ async def submit(
         },
         council=gss,
     )
-    await session.refresh(found.round_member)
     return await _form(session, store, settings, found)
 
 
