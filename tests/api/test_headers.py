@@ -35,8 +35,22 @@ def council_paths(client: TestClient, keys: dict[str, str]) -> list[str]:
     audit = team_audit(client, key, {"EDO-01": {"bid-writing": 3}, "EDO-02": {"bid-writing": 1}})
     later = team_audit(client, key, {"EDO-01": {"bid-writing": 4}}, date="2027-04-01")
     needs = post(client, key, "/needs", {"title": "Plan", "establishment": {"ed-officer": 2}})["id"]
-    values = {"code": NEWCASTLE, "audit_id": audit, "needs_id": needs, "reference": "EDO-01"}
+    round_id = post(
+        client,
+        key,
+        f"/audits/{audit}/rounds",
+        {"title": "Review", "due_date": "2030-01-31", "scope": "categories", "categories": ["strategy"]},
+    )["round"]["id"]
+    values = {
+        "code": NEWCASTLE,
+        "audit_id": audit,
+        "needs_id": needs,
+        "reference": "EDO-01",
+        "round_id": round_id,
+    }
     query = {
+        "trend": f"needs={needs}",
+        "benchmark": f"needs={needs}&group=all",
         "gaps": f"needs={needs}",
         "report": f"needs={needs}",
         "recommendations": f"needs={needs}&budget_gbp=5000&budget_days=10",
@@ -214,7 +228,13 @@ FRAMEWORK_READS = (
 
 def _draft_read_paths(client: TestClient) -> list[str]:
     """Every public GET that names an edition: ``{version}`` in the path or ``?version=``."""
-    values = {"version": DRAFT, "slug": "bid-writing", "from_role": "ed-trainee", "to_role": "ed-officer"}
+    values = {
+        "version": DRAFT,
+        "slug": "bid-writing",
+        "from_role": "ed-trainee",
+        "to_role": "ed-officer",
+        "other": "2026.1",
+    }
     slugs = {
         "skills": "bid-writing",
         "roles": "ed-officer",
