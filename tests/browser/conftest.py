@@ -69,8 +69,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module: Playwright's sync API keeps an asyncio loop running in this
+    thread while it lives, and every later test calling ``asyncio.run`` (the CLI, fixtures) would fail,
+    so it must stop with the module (with ``--dist loadfile`` a module's tests run together)."""
     executable = chromium_path()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)

@@ -738,6 +738,41 @@ class Operations:
 
     # --- webhooks (scope partner; verify deliveries with ``verify_webhook``) --------------------
 
+    # --- people and the event log (admin keys) ---
+
+    @operation("listPeople", "GET", "/v1/people")
+    def list_people(*, limit: int | None = None, offset: int | None = None) -> Call[models.PeoplePage]:
+        return Call(models.PeoplePage, query={"limit": limit, "offset": offset})
+
+    @operation("invitePerson", "POST", "/v1/people/invitations")
+    def invite_person(invitation: models.InvitationCreate | Body) -> Call[models.IssuedLink]:
+        """Invite someone; the answer's link is shown this once (and emailed when mail is set up)."""
+        return Call(models.IssuedLink, json=invitation)
+
+    @operation("getPerson", "GET", "/v1/people/{person_id}")
+    def get_person(person_id: int) -> Call[models.PersonOut]:
+        return Call(models.PersonOut)
+
+    @operation("addGrant", "PUT", "/v1/people/{person_id}/grants/{grant}")
+    def add_grant(person_id: int, grant: str) -> Call[models.PersonOut]:
+        """Idempotent: granting what the person holds changes nothing."""
+        return Call(models.PersonOut)
+
+    @operation("removeGrant", "DELETE", "/v1/people/{person_id}/grants/{grant}")
+    def remove_grant(person_id: int, grant: str) -> Call[models.PersonOut]:
+        return Call(models.PersonOut)
+
+    @operation("issuePasswordReset", "POST", "/v1/people/{person_id}/reset")
+    def issue_password_reset(person_id: int) -> Call[models.IssuedLink]:
+        """A single-use reset link for an admin to pass on, shown this once."""
+        return Call(models.IssuedLink)
+
+    @operation("listEvents", "GET", "/v1/events")
+    def list_events(
+        *, kind: str | None = None, limit: int | None = None, offset: int | None = None
+    ) -> Call[models.EventPage]:
+        return Call(models.EventPage, query={"kind": kind, "limit": limit, "offset": offset})
+
     @operation("createWebhookSubscription", "POST", "/v1/webhooks/subscriptions")
     def create_webhook_subscription(
         subscription: models.SubscriptionCreate | Body,
