@@ -72,7 +72,7 @@ class RecommendationPages(Controller):
                     _, index = await store.resolve(db_session, advice.framework_version)
                     plan = advice.training
                     context["plan"] = plan
-                    context["placements"] = views.placements(index, plan)
+                    context["placements"] = views.placements(index, plan, advice.placement_hosts)
                     context["closed_rows"] = views.open_rows(
                         index, [row for row in plan.rows if row.shortfall_after < row.shortfall_before]
                     )

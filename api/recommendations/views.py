@@ -17,7 +17,7 @@ from api.analysis.pathways import CareerPathway
 from api.analysis.training_plan import RowOutcome, TrainingPlan
 from api.errors import FieldError
 from api.needs.views import level_name, role_title, skill_label
-from api.recommendations.schemas import BUDGET_DAYS_MAX, BUDGET_GBP_MAX
+from api.recommendations.schemas import BUDGET_DAYS_MAX, BUDGET_GBP_MAX, PlacementHost
 from taxonomy.index import FrameworkIndex
 
 
@@ -68,6 +68,9 @@ class Placement(msgspec.Struct, frozen=True, kw_only=True):
     """"Bid writing 1 → 3", one per skill raised."""
     closes: list[str]
     """"Bid writing at 3 Practitioner", one per requirement row the placement helps close."""
+    hosts: list[str] = []
+    """Issue 18: for a secondment or mentoring placement, "Gateshead (bid writing)", one per
+    neighbouring council joint working found can host it (``service.placement_hosts``)."""
 
 
 class OpenRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,7 +88,14 @@ def _row_name(index: FrameworkIndex, skill: str, level: int) -> str:
     return f"{skill_label(index, skill)} at {level} {level_name(index, level)}"
 
 
-def placements(index: FrameworkIndex, plan: TrainingPlan) -> list[Placement]:
+def placements(
+    index: FrameworkIndex, plan: TrainingPlan, hosts: Sequence[PlacementHost] = ()
+) -> list[Placement]:
+    """The plan's placements for the page, each with the neighbours that can host it."""
+    hosted: dict[tuple[str, str], list[str]] = {}
+    for host in hosts:
+        label = skill_label(index, host.skill)
+        hosted.setdefault((host.member, host.training), []).extend(f"{name} ({label})" for name in host.names)
     return [
         Placement(
             member=a.member,
@@ -97,6 +107,7 @@ def placements(index: FrameworkIndex, plan: TrainingPlan) -> list[Placement]:
                 f"{skill_label(index, lift.skill)} {lift.from_level} → {lift.to_level}" for lift in a.skills
             ],
             closes=[_row_name(index, row.skill, row.level) for row in a.closes],
+            hosts=hosted.get((a.member, a.training), []),
         )
         for a in plan.assignments
     ]
