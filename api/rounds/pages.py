@@ -34,7 +34,6 @@ from api.accounts import service as accounts
 from api.accounts.forms import Rule, check_text
 from api.audits import service as audits
 from api.audits.routes import CSV_MEDIA_TYPE
-from api.auth import require_council
 from api.db.models import Audit, Round
 from api.deps import STORE
 from api.errors import FieldError, NotFound, ProblemError
@@ -47,6 +46,7 @@ from api.rounds import service
 from api.rounds.routes import RoundId
 from api.rounds.schemas import IssuedLink, LevelIn, MailResult, RoundCreate
 from api.settings import Settings
+from api.web.councils import MANAGED_COUNCIL
 from api.web.render import page
 from api.web.sessions import SIGNED_IN, SignedIn
 from taxonomy.index import FrameworkIndex
@@ -279,13 +279,11 @@ class ManagedRound(NamedTuple):
 async def provide_managed_audit(
     code: GssCode,
     audit_id: AuditId,
-    person: NamedDependency[SignedIn],
+    council: NamedDependency[accounts.CouncilPage],
     db_session: NamedDependency[AsyncSession],
 ) -> ManagedAudit:
-    """The team pages' guard, ``require_council(person.principal, code)``, then the audit in the
-    path (404 when it is not this council's)."""
-    require_council(person.principal, code)
-    council = await accounts.council_page(db_session, code)
+    """The council a person may manage (``api.web.councils.MANAGED_COUNCIL``, the one guard of a
+    council's pages), then the audit in the path (404 when it is not this council's)."""
     return ManagedAudit(council, await audits.get_audit(db_session, code, audit_id))
 
 
@@ -306,6 +304,7 @@ class RoundPages(Controller):
     dependencies = {
         "person": SIGNED_IN,
         "store": STORE,
+        "council": MANAGED_COUNCIL,
         "managed_audit": Provide(provide_managed_audit),
         "managed_round": Provide(provide_managed_round),
     }
